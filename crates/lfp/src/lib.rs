@@ -1,0 +1,1 @@
+//! Extracellular potentials (see README).
