@@ -1,0 +1,1 @@
+//! Figures (PNG) shared by the subcommands.
