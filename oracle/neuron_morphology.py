@@ -1,6 +1,10 @@
 """Oracle: import a morphology with NEURON's Import3d and dump what NEURON computes.
 
-Usage: python oracle/neuron_morphology.py FILE(.asc|.swc) [--nseg hay|fixed:N] [--hay-axon] > out.json
+Usage: python oracle/neuron_morphology.py FILE(.asc|.swc|.json) [--nseg=hay|fixed:N] [--hay-axon] > out.json
+
+A .json file is a serialised lfdeep Morphology ({"sections": [{name, parent, parent_x,
+points: [{x, y, z, d}]}]}), built here with pt3dadd: the check of our geometry on cells
+that have no file format (builtin:l5pc).
 
 Prints one JSON object: sections in NEURON's creation order (name, parent, parent_x,
 3-D points, nseg) and per segment area (um^2) and ri (MOhm), with Ra = 100 ohm cm.
@@ -23,6 +27,28 @@ def main():
             rule = a.split("=", 1)[1]
         elif a == "--hay-axon":
             hay_axon = True
+    if path.endswith(".json"):
+        secs = build_from_json(path)
+    else:
+        secs = import3d(path)
+    finish(secs, rule, hay_axon)
+
+
+def build_from_json(path):
+    with open(path) as f:
+        morph = json.load(f)
+    made = []
+    for s in morph["sections"]:
+        sec = h.Section(name=s["name"])
+        for p in s["points"]:
+            sec.pt3dadd(p["x"], p["y"], p["z"], p["d"])
+        if s["parent"] is not None:
+            sec.connect(made[s["parent"]](s["parent_x"]), 0)
+        made.append(sec)
+    return made
+
+
+def import3d(path):
     if path.endswith(".asc"):
         reader = h.Import3d_Neurolucida3()
     elif path.endswith(".swc"):
@@ -34,7 +60,10 @@ def main():
     reader.input(path)
     gui = h.Import3d_GUI(reader, 0)
     gui.instantiate(h.nil)
-    secs = list(h.allsec())
+    return list(h.allsec())
+
+
+def finish(secs, rule, hay_axon):
     if hay_axon:
         for s in secs:
             if s.name().startswith("axon"):
