@@ -75,17 +75,17 @@ pub fn builtin_l5pc() -> Morphology {
         let azim = t as f64 * 2.0 * PI / 8.0 + 0.2;
         let root_dir = dir(PI * 0.72, azim);
         let start = [root_dir[0] * 10.0, root_dir[1] * 10.0 - 4.0, root_dir[2] * 10.0];
-        let root = b.add(Region::Basal, Some(soma), 0.5, start, root_dir, 25.0, 2.2, 1.6);
+        let root = b.add(Region::Basal, Some(soma), 0.5, start, root_dir, 25.0, 1.6, 1.2);
         let terminals: [f64; 4] = if t == 7 { [150.0, 130.0, 100.0, 90.0] } else { [150.0, 130.0, 140.0, 95.0] };
         for m in 0..2 {
             let side = if m == 0 { -1.0 } else { 1.0 };
             let d_mid = dir(PI * 0.72 + side * 0.18, azim + side * 0.35);
-            let mid = b.add(Region::Basal, Some(root), 1.0, b.end(root), d_mid, 55.0, 1.4, 1.1);
+            let mid = b.add(Region::Basal, Some(root), 1.0, b.end(root), d_mid, 55.0, 1.0, 0.8);
             for k in 0..2 {
                 let s2 = if k == 0 { -1.0 } else { 1.0 };
                 let d_term = dir(PI * 0.72 + side * 0.18 + s2 * 0.15, azim + side * 0.35 + s2 * 0.3);
                 let len = terminals[2 * m + k];
-                b.add(Region::Basal, Some(mid), 1.0, b.end(mid), d_term, len, 0.9, 0.5);
+                b.add(Region::Basal, Some(mid), 1.0, b.end(mid), d_term, len, 0.7, 0.4);
             }
         }
     }
