@@ -20,4 +20,4 @@ fi
 export LFDEEP_PYTHON="$venv/bin/python"
 export PATH="$venv/bin:$PATH"   # nrnivmodl for the NMODL oracle
 echo "== cargo test (target dir $CARGO_TARGET_DIR)"
-cargo test --workspace --locked "$@"
+cargo test --workspace "$@"
