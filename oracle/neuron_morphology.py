@@ -83,11 +83,27 @@ def finish(secs, rule, hay_axon):
             s.nseg = 1 + 2 * int(s.L / 40.0)
         elif rule.startswith("fixed:"):
             s.nseg = int(rule.split(":")[1])
+        elif rule.startswith("dlambda:"):
+            # NEURON's fixnseg.hoc rule with Hay's capacitances (1 soma/axon, 2 dendrites).
+            freq = float(rule.split(":")[1])
+            s.cm = 1.0 if s.name().startswith(("soma", "axon")) else 2.0
+            s.nseg = int((s.L / (0.1 * h.lambda_f(freq, sec=s)) + 0.9) / 2) * 2 + 1
+    soma = [s for s in secs if s.name().startswith("soma")]
+    apic0 = [s for s in secs if s.name() == "apic[0]"]
     out = []
     for s in secs:
         ps = s.parentseg()
         segs = [
-            {"x": seg.x, "area": seg.area(), "ri": seg.ri(), "diam": seg.diam}
+            {
+                "x": seg.x,
+                "area": seg.area(),
+                "ri": seg.ri(),
+                "diam": seg.diam,
+                "path_soma": h.distance(soma[0](0.5), seg) if soma else None,
+                "path_apical": h.distance(apic0[0](0), seg)
+                if apic0 and s.name().startswith("apic")
+                else None,
+            }
             for seg in s
         ]
         pts = [[s.x3d(i), s.y3d(i), s.z3d(i), s.diam3d(i)] for i in range(s.n3d())]

@@ -10,14 +10,19 @@ fn rel(a: f64, b: f64) -> f64 {
 
 /// Compare every segment of `path` (discretised with the 40 µm rule) against NEURON.
 fn compare_with_neuron(path: &str, hay_axon: bool) {
+    compare_with_neuron_rule(path, hay_axon, NsegRule::Hay, "hay");
+}
+
+fn compare_with_neuron_rule(path: &str, hay_axon: bool, nseg: NsegRule, rule: &str) {
     let Some(py) = lfdeep_oracle::python_with("neuron") else { return };
-    let mut args = vec![path];
+    let rule_arg = format!("--nseg={rule}");
+    let mut args = vec![path, rule_arg.as_str()];
     if hay_axon {
         args.push("--hay-axon");
     }
     let nrn = lfdeep_oracle::run_json(&py, "neuron_morphology.py", &args);
     let m = load_morphology(path).expect("parse");
-    let d = discretize(&m, &DiscretizeOptions { nseg: NsegRule::Hay, hay_axon, ..Default::default() }).expect("discretize");
+    let d = discretize(&m, &DiscretizeOptions { nseg, hay_axon, ..Default::default() }).expect("discretize");
     let secs = nrn["sections"].as_array().unwrap();
     let by_name: HashMap<&str, &Value> = secs.iter().map(|s| (s["name"].as_str().unwrap(), s)).collect();
     assert_eq!(secs.len(), d.morphology.sections.len(), "section count");
@@ -41,6 +46,13 @@ fn compare_with_neuron(path: &str, hay_axon: bool) {
             let er = rel(seg.ri_mohm, r);
             assert!(ea < 1e-5, "{}({}) area {} vs NEURON {}", s.name, seg.x, seg.area_um2, a);
             assert!(er < 1e-5, "{}({}) ri {} vs NEURON {}", s.name, seg.x, seg.ri_mohm, r);
+            // Path distances as NEURON's h.distance gives them.
+            let ps = ns["path_soma"].as_f64().unwrap();
+            assert!((seg.path_soma_um - ps).abs() < 1e-6 * ps.max(1.0), "{}({}) path {} vs {}", s.name, seg.x, seg.path_soma_um, ps);
+            if let Some(pa) = ns["path_apical"].as_f64() {
+                let ours = seg.path_apical_um.expect("apical path");
+                assert!((ours - pa).abs() < 1e-6 * pa.max(1.0), "{}({}) apical path {} vs {}", s.name, seg.x, ours, pa);
+            }
             worst_area = worst_area.max(ea);
             worst_ri = worst_ri.max(er);
             compared += 1;
@@ -64,6 +76,14 @@ fn cell1_asc_matches_neuron() {
 fn cell1_asc_with_hay_axon_matches_neuron() {
     let Some(p) = lfdeep_oracle::shared_data("hay2011/cell1.asc") else { return };
     compare_with_neuron(p.to_str().unwrap(), true);
+}
+
+#[test]
+fn cell1_asc_dlambda_and_fixed_rules_match_neuron() {
+    let Some(p) = lfdeep_oracle::shared_data("hay2011/cell1.asc") else { return };
+    let path = p.to_str().unwrap();
+    compare_with_neuron_rule(path, false, NsegRule::DLambda { freq_hz: 100.0 }, "dlambda:100");
+    compare_with_neuron_rule(path, false, NsegRule::Fixed(3), "fixed:3");
 }
 
 #[test]
