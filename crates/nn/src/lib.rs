@@ -1,0 +1,1 @@
+//! Surrogate networks (see README).
