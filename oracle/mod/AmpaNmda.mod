@@ -1,4 +1,4 @@
-: AmpaNmda: NeuronIO excitatory synapse — AMPA and NMDA two-state conductances with a Mg block.
+: AmpaNmda: NeuronIO excitatory synapse - AMPA and NMDA two-state conductances with a Mg block.
 : Written for lfdeep from spec/neuronio.md. Each component g = gmax*(B - A), A' = -A/tau_r,
 : B' = -B/tau_d; an event adds weight*factor to A and B, factor normalising the peak of B - A
 : to 1. NMDA block B(v) = 1/(1 + exp(-0.08 v)*mg/3.57).
