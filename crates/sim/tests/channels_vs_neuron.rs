@@ -218,7 +218,7 @@ fn compare_case(case: &str) {
                 "ica" => (a - b).abs() / b.abs().max(1e-6),
                 _ => (a - b).abs(),
             };
-            if !(d <= worst) {
+            if d.is_nan() || d > worst {
                 worst = d;
                 at = k;
             }
@@ -229,7 +229,7 @@ fn compare_case(case: &str) {
             _ => GATE_TOL,
         };
         report.push(format!("{key} {worst:.2e}"));
-        if !(worst <= tol) {
+        if worst.is_nan() || worst > tol {
             failures.push(format!(
                 "{key}: max error {worst:.3e} > {tol:.0e} at step {at} (t = {:.3} ms): ours {} NEURON {}",
                 at as f64 * f(&setup, "dt_ms"),

@@ -8,6 +8,12 @@
 //! 2. the voltage solve (backward Euler, Hines);
 //! 3. [`Mechanism::advance`] with the new voltage: exponential-Euler (`cnexp`) state update.
 //!
+//! Calcium, as NEURON orders it (checked against NEURON in `tests/channels_vs_neuron.rs`):
+//! eca = [`nernst_mv`]`(cai, cao, 2, celsius)` is recomputed at the start of each step from the
+//! cai the previous step left (before the currents); after the solve, [`CaDynamics::advance`]
+//! runs with this step's ica **before** the channels advance, so SK_E2 reads the new cai
+//! (advancing SK_E2 with the old cai moves v by ~3 mV in the SK_E2 oracle case).
+//!
 //! Units: v in mV, t in ms, conductance densities in S/cm², currents in mA/cm², cai in mM.
 
 pub mod ca_hva;
