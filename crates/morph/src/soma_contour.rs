@@ -170,6 +170,9 @@ pub fn contour_to_centroid(outline: &[[f64; 3]]) -> Result<Vec<Point3d>, Contour
     let (vals, vecs) = symmetric_eigen(m);
     let imax = first_argmax(&vals);
     let imin = first_argmin(&vals);
+    if imin == imax {
+        return Err(ContourError("degenerate soma contour: no principal axis (all points coincide)".into()));
+    }
     let col = |c: usize| [vecs[0][c], vecs[1][c], vecs[2][c]];
     let mut major = col(imax);
     let big = first_argmax(&major.map(f64::abs));

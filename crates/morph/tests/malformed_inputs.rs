@@ -150,3 +150,32 @@ fn swc_garbage_never_panics() {
         let _ = parse_swc(Path::new("g.swc"), text);
     }
 }
+
+#[test]
+fn asc_degenerate_soma_contours_give_errors_not_panics() {
+    for soma in [
+        "(0 0 0 1) (0 0 0 1) (0 0 0 1) (0 0 0 1) (0 0 0 1)",  // one point repeated
+        "(0 0 0 1) (1 0 0 1) (2 0 0 1) (3 0 0 1)",            // a straight line
+        "(0 0 0 1) (1 1 1 1) (2 2 2 1) (3 3 3 1) (1 1 1 1)", // a line in 3-D, back and forth
+    ] {
+        let text = format!("(\"CellBody\" {soma})\n((Dendrite) (0 0 0 1) (0 20 0 1))\n");
+        let r = parse_asc(Path::new("flat.asc"), &text);
+        if let Err(e) = &r {
+            assert!(e.to_string().starts_with("flat.asc:1: "), "{e}");
+        }
+        eprintln!("{soma}: {:?}", r.map(|m| m.sections[0].points.len()));
+    }
+}
+
+#[test]
+fn asc_deeply_nested_branches_do_not_overflow_the_stack() {
+    // 2 000 nested splits (real cells branch < 100 deep). Known limit, reported: asc.rs
+    // reads branches recursively, so ~20 000 levels overflow a test thread's 2 MiB stack.
+    let n = 2_000;
+    let mut text = String::from("((Dendrite) (0 0 0 1) (0 1 0 1)");
+    for k in 0..n {
+        text.push_str(&format!(" ( ({k} 2 0 1) ({k} 3 0 1) | ({k} 4 0 1) ({k} 5 0 1)"));
+    }
+    text.push_str(&")".repeat(n + 1));
+    let _ = parse_asc(Path::new("deep.asc"), &text);
+}
