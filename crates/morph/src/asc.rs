@@ -60,7 +60,7 @@ pub fn parse_asc(path: &Path, text: &str) -> Result<Morphology> {
             Some(Item::List(..)) => {
                 let region = tree_region(inner);
                 let root = raw.len();
-                read_branch(path, inner, *line, None, region, &mut raw)?;
+                read_branch(path, inner, *line, None, region, &mut raw, 0)?;
                 roots.push(root);
             }
             // Labelled blocks at top level: (ImageCoords), (Sections …), markers like (Dot …).
@@ -151,6 +151,10 @@ fn points_of(path: &Path, items: &[Item]) -> Result<Vec<Point3d>> {
     Ok(pts)
 }
 
+/// Deepest branch nesting accepted: real reconstructions have at most a few hundred branch
+/// orders; far deeper input is malformed and would exhaust the stack of this recursive reader.
+const MAX_BRANCH_DEPTH: usize = 2_000;
+
 /// Read one branch: its points, then an optional split into child branches.
 fn read_branch(
     path: &Path,
@@ -159,7 +163,15 @@ fn read_branch(
     parent: Option<usize>,
     region: Region,
     out: &mut Vec<RawSection>,
+    depth: usize,
 ) -> Result<()> {
+    if depth > MAX_BRANCH_DEPTH {
+        return Err(MorphError::parse(
+            path,
+            line,
+            format!("branches nested more than {MAX_BRANCH_DEPTH} levels deep"),
+        ));
+    }
     let mut points = Vec::new();
     let mut first_line = line;
     let mut split: Option<(&[Item], usize)> = None;
@@ -203,12 +215,13 @@ fn read_branch(
         let mut start = 0;
         for (k, it) in inner.iter().enumerate() {
             if let Item::Bar(_) = it {
-                read_branch(path, &inner[start..k], inner.get(start).map_or(it.line(), Item::line), Some(me), region, out)?;
+                let l = inner.get(start).map_or(it.line(), Item::line);
+                read_branch(path, &inner[start..k], l, Some(me), region, out, depth + 1)?;
                 start = k + 1;
             }
         }
         let l = inner.get(start).map_or(line, Item::line);
-        read_branch(path, &inner[start..], l, Some(me), region, out)?;
+        read_branch(path, &inner[start..], l, Some(me), region, out, depth + 1)?;
     }
     Ok(())
 }

@@ -218,6 +218,9 @@ fn lambda_f(pts: &[Point3d], arc: &[f64], freq_hz: f64, ra: f64, cm: f64) -> f64
     l / lam
 }
 
+/// Most segments one section may get (a 40 µm rule section this long would be 40 m).
+pub const MAX_SEGMENTS_PER_SECTION: usize = 1_000_000;
+
 /// Discretise a morphology.
 pub fn discretize(m: &Morphology, opts: &DiscretizeOptions) -> Result<Discretized> {
     let src = std::path::PathBuf::from(&m.source);
@@ -263,6 +266,13 @@ pub fn discretize(m: &Morphology, opts: &DiscretizeOptions) -> Result<Discretize
                 ((l / (0.1 * lf) + 0.9) / 2.0).floor() as usize * 2 + 1
             }
         };
+        // A bound, so absurd coordinates give an error instead of an allocation failure.
+        if n > MAX_SEGMENTS_PER_SECTION {
+            return Err(MorphError::invalid(
+                &src,
+                format!("section {} would get {n} segments (L = {l:.4e} µm); the limit is {MAX_SEGMENTS_PER_SECTION}", s.name),
+            ));
+        }
         nseg.push(n);
         length.push(l);
         geo.push((pts, arc));

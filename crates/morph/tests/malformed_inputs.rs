@@ -169,13 +169,31 @@ fn asc_degenerate_soma_contours_give_errors_not_panics() {
 
 #[test]
 fn asc_deeply_nested_branches_do_not_overflow_the_stack() {
-    // 2 000 nested splits (real cells branch < 100 deep). Known limit, reported: asc.rs
-    // reads branches recursively, so ~20 000 levels overflow a test thread's 2 MiB stack.
+    // 2 000 nested splits are read (real cells branch < 100 deep).
     let n = 2_000;
     let mut text = String::from("((Dendrite) (0 0 0 1) (0 1 0 1)");
     for k in 0..n {
         text.push_str(&format!(" ( ({k} 2 0 1) ({k} 3 0 1) | ({k} 4 0 1) ({k} 5 0 1)"));
     }
     text.push_str(&")".repeat(n + 1));
-    let _ = parse_asc(Path::new("deep.asc"), &text);
+    parse_asc(Path::new("deep.asc"), &text).expect("2 000 levels parse");
+}
+
+#[test]
+fn asc_absurdly_deep_nesting_is_an_error_not_a_stack_overflow() {
+    let n = 20_000;
+    let mut text = String::from("((Dendrite) (0 0 0 1) (0 1 0 1)");
+    for k in 0..n {
+        text.push_str(&format!(" ( ({k} 2 0 1) ({k} 3 0 1) | ({k} 4 0 1) ({k} 5 0 1)"));
+    }
+    text.push_str(&")".repeat(n + 1));
+    let err = parse_asc(Path::new("deep.asc"), &text).unwrap_err().to_string();
+    assert!(err.starts_with("deep.asc:1:") && err.contains("nested more than"), "{err}");
+}
+
+#[test]
+fn absurd_lengths_are_an_error_not_an_allocation_failure() {
+    let m = lfdeep_morph::parse_swc(Path::new("far.swc"), "1 1 0 0 0 5 -1\n2 3 1e18 0 0 1 1\n").unwrap();
+    let err = lfdeep_morph::discretize(&m, &lfdeep_morph::DiscretizeOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("far.swc") && err.contains("segments"), "{err}");
 }
