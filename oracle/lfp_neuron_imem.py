@@ -1,7 +1,11 @@
 """Oracle: NEURON's recorded membrane currents (i_membrane_, fast_imem) under synaptic
 bombardment, to check lfdeep's membrane currents computed from voltages alone.
 
-Usage: python oracle/lfp_neuron_imem.py MORPHOLOGY.asc OUTDIR [--tstop=MS] [--dt=MS] [--every=N]
+Usage: python oracle/lfp_neuron_imem.py MORPHOLOGY(.asc|.json) OUTDIR [--tstop=MS] [--dt=MS] [--every=N]
+
+A .json morphology is a serialised lfdeep Morphology ({"sections": [{name, parent, parent_x,
+points: [{x, y, z, d}]}]}, built with pt3dadd); if it also has "segment_order" ([[section
+name, x], ...]), the output rows follow that order (lfdeep's segment table).
 
 Builds the cell with Import3d (nseg = 1 + 2 floor(L/40), Ra = 100 ohm cm, cm = 1 uF/cm2),
 inserts pas everywhere and hh in soma and axon, and drives it with ExpSyn synapses (half
@@ -26,12 +30,26 @@ def main():
     tstop = float(opts.get("tstop", 100.0))
     dt = float(opts.get("dt", 0.025))
     every = int(opts.get("every", 4))
-    reader = h.Import3d_Neurolucida3()
-    reader.quiet = 1
-    reader.input(path)
-    h("objref nil")
-    h.Import3d_GUI(reader, 0).instantiate(h.nil)
-    secs = list(h.allsec())
+    order = None
+    if path.endswith(".json"):
+        with open(path) as f:
+            morph = json.load(f)
+        secs = []
+        for s in morph["sections"]:
+            sec = h.Section(name=s["name"])
+            for p in s["points"]:
+                sec.pt3dadd(p["x"], p["y"], p["z"], p["d"])
+            if s["parent"] is not None:
+                sec.connect(secs[s["parent"]](s["parent_x"]), 0)
+            secs.append(sec)
+        order = morph.get("segment_order")
+    else:
+        reader = h.Import3d_Neurolucida3()
+        reader.quiet = 1
+        reader.input(path)
+        h("objref nil")
+        h.Import3d_GUI(reader, 0).instantiate(h.nil)
+        secs = list(h.allsec())
     for s in secs:
         s.Ra = 100
         s.cm = 1
@@ -43,6 +61,9 @@ def main():
         if s.name().startswith(("soma", "axon")):
             s.insert("hh")
     segs = [seg for s in secs for seg in s]
+    if order is not None:
+        by_key = {(seg.sec.name(), round(seg.x, 9)): seg for seg in segs}
+        segs = [by_key[(name, round(x, 9))] for name, x in order]
     rng = np.random.default_rng(5)
     keep = []
     for k in range(400):

@@ -9,12 +9,33 @@ use lfdeep_lfp::{npy::read_npy, AxialNetwork, Matrix};
 use std::collections::HashMap;
 
 #[test]
-fn kirchhoff_currents_match_neuron_i_membrane() {
-    let Some(py) = lfdeep_oracle::python_with("neuron") else { return };
+fn kirchhoff_currents_match_neuron_i_membrane_cell1() {
     let Some(path) = lfdeep_oracle::shared_data("hay2011/cell1.asc") else { return };
-    let d = cell1().unwrap();
+    compare("cell1.asc", &cell1().unwrap(), path.to_str().unwrap());
+}
+
+/// builtin:l5pc, built in NEURON from its 3-D points (pt3dadd), rows in our table order.
+#[test]
+fn kirchhoff_currents_match_neuron_i_membrane_builtin() {
+    let Some(d) = builtin() else { return };
+    let dir = lfdeep_oracle::temp_dir("imem-builtin-morph");
+    let path = write_morphology_json(&d, &dir.join("builtin.json"));
+    compare("builtin:l5pc", &d, path.to_str().unwrap());
+}
+
+/// The morphology as JSON for the oracle, with our segment order.
+pub fn write_morphology_json(d: &lfdeep_morph::Discretized, path: &std::path::Path) -> std::path::PathBuf {
+    let mut v = serde_json::to_value(&d.morphology).unwrap();
+    v["segment_order"] = d.segments.iter().map(|s| serde_json::json!([s.section_name, s.x])).collect();
+    std::fs::write(path, serde_json::to_vec(&v).unwrap()).unwrap();
+    path.to_path_buf()
+}
+
+fn compare(label: &str, d: &lfdeep_morph::Discretized, path: &str) {
+    let Some(py) = lfdeep_oracle::python_with("neuron") else { return };
+    let d = d.clone();
     let dir = lfdeep_oracle::temp_dir("imem");
-    let meta = lfdeep_oracle::run_json(&py, "lfp_neuron_imem.py", &[path.to_str().unwrap(), dir.to_str().unwrap(), "--tstop=200", "--every=4"]);
+    let meta = lfdeep_oracle::run_json(&py, "lfp_neuron_imem.py", &[path, dir.to_str().unwrap(), "--tstop=200", "--every=4"]);
     let v_nrn = read_npy(&dir.join("v.npy")).unwrap();
     let i_nrn = read_npy(&dir.join("imem.npy")).unwrap();
     // NEURON's rows → our segment rows, by section name and x.
@@ -60,7 +81,7 @@ fn kirchhoff_currents_match_neuron_i_membrane() {
         worst_sum = worst_sum.max(s.abs() / a);
     }
     eprintln!(
-        "cell1.asc bombardment: {} segments × {t} samples, {spikes} somatic spikes; RMS(I_kirchhoff − i_membrane_) / RMS(i_membrane_) = {rel_rms:.2e}; max |Σ I| / Σ|G_kk V_k| = {worst_sum:.2e}",
+        "{label} bombardment: {} segments × {t} samples, {spikes} somatic spikes; RMS(I_kirchhoff − i_membrane_) / RMS(i_membrane_) = {rel_rms:.2e}; max |Σ I| / Σ|G_kk V_k| = {worst_sum:.2e}",
         d.segments.len()
     );
     assert!(spikes >= 1, "the bombardment should make the soma spike");
