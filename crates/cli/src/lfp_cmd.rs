@@ -57,6 +57,9 @@ pub struct Args {
     /// Draw the morphology with the electrodes and the potentials at up to six of them (PNG).
     #[arg(long, value_name = "OUT.png")]
     pub plot: Option<PathBuf>,
+    /// Figure title (default: the morphology's name).
+    #[arg(long)]
+    pub title: Option<String>,
 }
 
 /// What one voltage source gives.
@@ -174,7 +177,8 @@ pub fn run(a: Args) -> Result<()> {
     }
     if let Some(p) = &a.plot {
         let chosen = chosen_electrodes(&cfg, &el.names);
-        figure(p, &d, soma, &el.names, &el.relative_um, &chosen, &signals, a.dt_ms)?;
+        let title = a.title.clone().unwrap_or_else(|| d.morphology.source.clone());
+        figure(p, &title, &d, soma, &el.names, &el.relative_um, &chosen, &signals, a.dt_ms)?;
         eprintln!("figure: {}", p.display());
     }
     Ok(())
@@ -283,6 +287,7 @@ fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
 #[allow(clippy::too_many_arguments)]
 fn figure(
     path: &Path,
+    title: &str,
     d: &Discretized,
     soma: [f64; 3],
     names: &[String],
@@ -302,7 +307,7 @@ fn figure(
         2 => "extracellular potential: simulated (black) vs surrogate-predicted (colour)",
         _ => "extracellular potential",
     };
-    head.titled(&format!("{} — {legend}", d.morphology.source), ("sans-serif", 22)).map_err(|e| err(e.to_string()))?;
+    head.titled(&format!("{title} — {legend}"), ("sans-serif", 22)).map_err(|e| err(e.to_string()))?;
     let (left, right) = body.split_horizontally(520);
 
     // Morphology, coordinates relative to the soma, equal aspect.

@@ -88,3 +88,17 @@ fn compare(label: &str, d: &lfdeep_morph::Discretized, path: &str) {
     assert!(rel_rms < 0.01, "membrane currents from voltages differ from NEURON's by {rel_rms:.3e} RMS");
     assert!(worst_sum < 1e-13, "Σ I_m = {worst_sum:e} of the rounding scale");
 }
+
+/// Not a check: writes NEURON-simulated voltages of builtin:l5pc (1 ms samples, segment-table
+/// order) to $LFDEEP_DOCS_OUT/v.npy for the docs figure (`cargo test -p lfdeep-lfp --test
+/// neuron_imem -- --ignored docs_voltages`, then `lfdeep lfp --voltages .../v.npy ...`).
+#[test]
+#[ignore]
+fn docs_voltages() {
+    let out = std::path::PathBuf::from(std::env::var("LFDEEP_DOCS_OUT").expect("set LFDEEP_DOCS_OUT"));
+    std::fs::create_dir_all(&out).unwrap();
+    let py = lfdeep_oracle::python_with("neuron").expect("neuron");
+    let d = builtin().expect("builtin");
+    let path = write_morphology_json(&d, &out.join("builtin.json"));
+    lfdeep_oracle::run_json(&py, "lfp_neuron_imem.py", &[path.to_str().unwrap(), out.to_str().unwrap(), "--tstop=300", "--every=40"]);
+}
