@@ -265,6 +265,8 @@ impl Ctx<'_> {
             sum += c;
             consts.push(c);
             n += 1.0;
+            // Negated on purpose: a NaN term stops the series too.
+            #[allow(clippy::neg_cmp_op_on_partial_ord)]
             if !(c > stop * sum) {
                 break;
             }

@@ -35,6 +35,7 @@ pub(crate) fn check_sigma(sigma: f64) -> Result<()> {
 /// One element of the line-source matrix (mV per nA).
 pub fn line_source_element(start: [f64; 3], end: [f64; 3], r_limit_um: f64, e: [f64; 3], sigma: f64) -> Result<f64> {
     let ds = ((start[0] - end[0]).powi(2) + (start[1] - end[1]).powi(2) + (start[2] - end[2]).powi(2)).sqrt();
+    #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN lengths are rejected too
     if !(ds > 0.0) {
         return Err(LfpError::Invalid("a line source needs a segment of non-zero length".into()));
     }
