@@ -15,3 +15,10 @@ pub mod smoothing;
 
 pub use config::{InputConfig, SimulateConfig, Variant, VoltageDtype};
 pub use error::{DataError, Result};
+pub mod model;
+pub mod provenance;
+pub mod runner;
+pub mod site;
+pub mod store;
+pub mod check;
+pub mod merge;
