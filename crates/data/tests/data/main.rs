@@ -1,0 +1,6 @@
+//! Integration tests of lfdeep-data (one test binary: faster to build and link).
+
+mod generator_stats;
+mod pipeline;
+mod python_zarr;
+mod standin;
