@@ -39,12 +39,19 @@ pub fn parse_swc(path: &Path, text: &str) -> Result<Morphology> {
 /// from its parent's end diameter: it becomes the parent's (see `swc/write.rs`).
 /// Morphologies SWC cannot express are refused with `InvalidInput` and the reason.
 pub fn write_swc(m: &Morphology, mut w: impl std::io::Write) -> std::io::Result<()> {
-    let rows = write::to_rows(m).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    writeln!(w, "# SWC written by lfdeep from {}", m.source.replace('\n', " "))?;
-    writeln!(w, "# {} sections, {} samples; id type x y z radius parent (um)", m.sections.len(), rows.len())?;
+    let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
+    let rows = write::to_rows(m).map_err(invalid)?;
+    let mut text = format!("# SWC written by lfdeep from {}\n", m.source.replace('\n', " "));
+    text += &format!("# {} sections, {} samples; id type x y z radius parent (um)\n", m.sections.len(), rows.len());
     for r in &rows {
         // `{}` prints the shortest text that reads back to the same f64.
-        writeln!(w, "{} {} {} {} {} {} {}", r.id, r.ty, r.x, r.y, r.z, r.d / 2.0, r.pid)?;
+        text += &format!("{} {} {} {} {} {} {}\n", r.id, r.ty, r.x, r.y, r.z, r.d / 2.0, r.pid);
     }
-    Ok(())
+    // Final check on the text itself, read as any reader will read it (single precision,
+    // row checks): found by fuzzing, a 3-sample root re-read as a sphere moved by one f32 step.
+    let back = parse_swc(Path::new("written.swc"), &text).map_err(|e| invalid(format!("the written SWC does not read back: {e}")))?;
+    if let Some(why) = write::differences(m, &back) {
+        return Err(invalid(format!("SWC cannot represent this morphology faithfully: {why}")));
+    }
+    w.write_all(text.as_bytes())
 }
