@@ -22,3 +22,5 @@ pub mod site;
 pub mod store;
 pub mod check;
 pub mod merge;
+pub mod neuronio;
+pub mod pickle;
