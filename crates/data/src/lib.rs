@@ -24,3 +24,6 @@ pub mod check;
 pub mod merge;
 pub mod neuronio;
 pub mod pickle;
+pub mod export;
+pub mod npy;
+pub mod summary;

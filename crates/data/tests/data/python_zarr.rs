@@ -46,3 +46,28 @@ fn python_zarr_reads_the_same_arrays() {
         }
     }
 }
+
+#[test]
+fn npy_export_matches_the_store_read_by_python() {
+    let Some(py) = lfdeep_oracle::python_with("zarr") else { return };
+    let cfg = small_config(&["simulations=3"]);
+    let s = setup(&cfg);
+    let m = StandIn { n_segments: s.disc.segments.len(), sleep_ms: 0 };
+    let dir = lfdeep_oracle::temp_dir("npy");
+    let out = dir.join("ds.zarr");
+    run(&cfg, &s, &m, &RunOptions { out: out.clone(), resume: false, shard: None, progress: false }).unwrap();
+    lfdeep_data::export::export_npy(&out, &dir.join("npy"), true).unwrap();
+    let j = lfdeep_oracle::run_json(&py, "data_npy_check.py", &[out.to_str().unwrap(), dir.join("npy").to_str().unwrap()]);
+    assert_eq!(j["mismatches"], serde_json::json!([]), "{j}");
+    assert!(j["checked"].as_array().unwrap().len() >= 10 + 3 * 3);
+    // Summary of the same store: rates are consistent with the stored spikes.
+    let sm = lfdeep_data::summary::summarize(&out).unwrap();
+    let st = Store::open(&out).unwrap();
+    for k in 0..3u64 {
+        let r = st.read_simulation(k).unwrap();
+        assert_eq!(sm.output_rate_hz[k as usize], r.output_spike_times_ms.len() as f64 / 0.3);
+        let n = st.info.n_exc as usize;
+        let exc: usize = r.input_spikes_ms[..n].iter().map(|x| x.len()).sum();
+        assert!((sm.exc_rate_hz[k as usize] - exc as f64 / n as f64 / 0.3).abs() < 1e-9);
+    }
+}
