@@ -1,0 +1,282 @@
+//! Windows and batches.
+//!
+//! A window starting at t0 of length T gives inputs for times t0..t0+T and targets for its
+//! last `out_steps` times (sequence models: T − burn-in; MH/MMoE: 1).
+//!
+//! Input channels (layout fixed, documented in the run folder):
+//! - `inputs` mode: the synaptic spike raster (n_synapses channels, 0/1);
+//! - `teacher` mode: the raster, then every segment's z-scored voltage, then the z-scored
+//!   (clipped) soma voltage — each **one step in the past** (v(t−1) at time t), so the model
+//!   never sees the value it must predict.
+//!
+//! Targets per step: [spike (0/1), soma (z), segment 0 (z), …].
+//!
+//! Sampling: with probability `spike_fraction` a window is drawn whose target steps contain a
+//! somatic spike (a random training spike placed at a random target step); otherwise a window
+//! whose target steps contain none (up to 32 tries, then any window). Batch `i` is a pure
+//! function of (seed, i), so a resumed run sees the batches it would have seen.
+
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::normalize::Normalization;
+use super::pca::Pca;
+use super::source::{Simulation, SimulationSource};
+use crate::error::{NnError, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputMode {
+    /// Synaptic spikes only: the surrogate must run free.
+    Inputs,
+    /// Spikes plus the past voltages of every compartment (LFDeep's teacher forcing).
+    Teacher,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowSpec {
+    pub window: usize,
+    pub out_steps: usize,
+    pub mode: InputMode,
+    pub n_synapses: usize,
+    pub n_segments: usize,
+    /// Dendritic targets per step: 0 (spike and soma only, as the ELM paper), the number of
+    /// segments, or the number of PCA components.
+    pub dend_targets: usize,
+}
+
+impl WindowSpec {
+    pub fn channels(&self) -> usize {
+        match self.mode {
+            InputMode::Inputs => self.n_synapses,
+            InputMode::Teacher => self.n_synapses + self.n_segments + 1,
+        }
+    }
+    pub fn n_targets(&self) -> usize {
+        2 + self.dend_targets
+    }
+}
+
+/// A batch in host memory: inputs [batch, channels, window], targets [batch, out_steps, targets].
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostBatch {
+    pub batch: usize,
+    pub inputs: Vec<f32>,
+    pub targets: Vec<f32>,
+    pub spec: WindowSpec,
+}
+
+struct Prepared {
+    sim: Simulation,
+    spike_bins: Vec<usize>,
+}
+
+impl Prepared {
+    fn has_spike_in(&self, from: usize, to: usize) -> bool {
+        let i = self.spike_bins.partition_point(|&b| b < from);
+        i < self.spike_bins.len() && self.spike_bins[i] < to
+    }
+}
+
+/// Draws windows from one split.
+pub struct WindowSampler {
+    sims: Vec<Prepared>,
+    /// (simulation, bin) of every output spike in the split.
+    spikes: Vec<(usize, usize)>,
+    spec: WindowSpec,
+    norm: Arc<Normalization>,
+    pca: Option<Arc<Pca>>,
+    spike_fraction: f64,
+}
+
+impl WindowSampler {
+    /// Loads the simulations `indices` of `source` (held in memory for the run).
+    pub fn new(
+        source: &dyn SimulationSource,
+        indices: &[usize],
+        spec: WindowSpec,
+        norm: Arc<Normalization>,
+        pca: Option<Arc<Pca>>,
+        spike_fraction: f64,
+    ) -> Result<Self> {
+        let want = match (&pca, spec.dend_targets) {
+            (_, 0) => 0,
+            (Some(p), _) => p.n_components(),
+            (None, _) => spec.n_segments,
+        };
+        if spec.dend_targets != want {
+            return Err(NnError::Data(format!("{} dendritic targets requested, the data gives {want}", spec.dend_targets)));
+        }
+        if spec.out_steps == 0 || spec.out_steps > spec.window {
+            return Err(NnError::config("data.burn_in_ms", format!("window {} leaves {} target steps", spec.window, spec.out_steps)));
+        }
+        if !(0.0..=1.0).contains(&spike_fraction) {
+            return Err(NnError::config("data.spike_fraction", format!("must be in [0, 1], got {spike_fraction}")));
+        }
+        let mut sims = Vec::with_capacity(indices.len());
+        let mut spikes = Vec::new();
+        for &i in indices {
+            let sim = source.load(i)?;
+            if sim.duration_ms < spec.window {
+                return Err(NnError::Data(format!("simulation {i} lasts {} ms, shorter than the {} ms window", sim.duration_ms, spec.window)));
+            }
+            let spike_bins = sim.spike_bins();
+            spikes.extend(spike_bins.iter().map(|&b| (sims.len(), b)));
+            sims.push(Prepared { sim, spike_bins });
+        }
+        if sims.is_empty() {
+            return Err(NnError::Data("a split has no simulations".into()));
+        }
+        Ok(WindowSampler { sims, spikes, spec, norm, pca, spike_fraction })
+    }
+
+    pub fn spec(&self) -> WindowSpec {
+        self.spec
+    }
+
+    fn target_range(&self, t0: usize) -> (usize, usize) {
+        (t0 + self.spec.window - self.spec.out_steps, t0 + self.spec.window)
+    }
+
+    /// (simulation within the split, window start).
+    pub fn sample_window(&self, rng: &mut ChaCha8Rng) -> (usize, usize) {
+        let (w, k) = (self.spec.window, self.spec.out_steps);
+        let want_spike = !self.spikes.is_empty() && rng.random::<f64>() < self.spike_fraction;
+        for _ in 0..32 {
+            if want_spike {
+                let (s, bin) = self.spikes[rng.random_range(0..self.spikes.len())];
+                let j = rng.random_range(0..k);
+                // bin = t0 + w − k + j
+                let Some(t0) = (bin + k).checked_sub(w + j) else { continue };
+                if t0 + w <= self.sims[s].sim.duration_ms {
+                    return (s, t0);
+                }
+            } else {
+                let s = rng.random_range(0..self.sims.len());
+                let t0 = rng.random_range(0..=self.sims[s].sim.duration_ms - w);
+                let (a, b) = self.target_range(t0);
+                if !self.sims[s].has_spike_in(a, b) {
+                    return (s, t0);
+                }
+            }
+        }
+        let s = rng.random_range(0..self.sims.len());
+        (s, rng.random_range(0..=self.sims[s].sim.duration_ms - w))
+    }
+
+    /// Does this window's target contain a somatic spike?
+    pub fn window_has_spike(&self, s: usize, t0: usize) -> bool {
+        let (a, b) = self.target_range(t0);
+        self.sims[s].has_spike_in(a, b)
+    }
+
+    /// Writes one window into `x` [channels, window] and `y` [out_steps, targets].
+    pub fn fill(&self, s: usize, t0: usize, x: &mut [f32], y: &mut [f32]) {
+        let p = &self.sims[s];
+        let sim = &p.sim;
+        let (w, k, nt) = (self.spec.window, self.spec.out_steps, self.spec.n_targets());
+        x.fill(0.0);
+        for (c, times) in sim.input_spikes.iter().enumerate() {
+            let start = times.partition_point(|&t| (t as usize) < t0);
+            for &t in &times[start..] {
+                let t = t as usize;
+                if t >= t0 + w {
+                    break;
+                }
+                x[c * w + (t - t0)] = 1.0;
+            }
+        }
+        if self.spec.mode == InputMode::Teacher {
+            let base = self.spec.n_synapses;
+            for seg in 0..sim.n_segments {
+                let v = sim.segment(seg);
+                let row = &mut x[(base + seg) * w..(base + seg + 1) * w];
+                for (j, r) in row.iter_mut().enumerate() {
+                    *r = self.norm.segment(seg, v[(t0 + j).saturating_sub(1)]);
+                }
+            }
+            let row = &mut x[(base + sim.n_segments) * w..(base + sim.n_segments + 1) * w];
+            for (j, r) in row.iter_mut().enumerate() {
+                *r = self.norm.soma(sim.soma_v[(t0 + j).saturating_sub(1)]);
+            }
+        }
+        let first = t0 + w - k;
+        for j in 0..k {
+            let t = first + j;
+            let row = &mut y[j * nt..(j + 1) * nt];
+            row[0] = if p.has_spike_in(t, t + 1) { 1.0 } else { 0.0 };
+            row[1] = self.norm.soma(sim.soma_v[t]);
+            if self.spec.dend_targets > 0 {
+                match &self.pca {
+                    None => {
+                        for seg in 0..sim.n_segments {
+                            row[2 + seg] = self.norm.segment(seg, sim.segment_v[seg * sim.duration_ms + t]);
+                        }
+                    }
+                    Some(p) => {
+                        let z: Vec<f32> = (0..sim.n_segments).map(|seg| self.norm.segment(seg, sim.segment_v[seg * sim.duration_ms + t])).collect();
+                        p.project(&z, &mut row[2..]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Batch number `index` of the stream keyed by `seed`.
+    pub fn batch(&self, batch: usize, seed: u64, index: u64) -> HostBatch {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(index);
+        let (xs, ys) = (self.spec.channels() * self.spec.window, self.spec.out_steps * self.spec.n_targets());
+        let mut inputs = vec![0.0; batch * xs];
+        let mut targets = vec![0.0; batch * ys];
+        for b in 0..batch {
+            let (s, t0) = self.sample_window(&mut rng);
+            self.fill(s, t0, &mut inputs[b * xs..(b + 1) * xs], &mut targets[b * ys..(b + 1) * ys]);
+        }
+        HostBatch { batch, inputs, targets, spec: self.spec }
+    }
+}
+
+/// Batches `start..end` of a sampler, assembled on a background thread `depth` batches ahead
+/// so the accelerator never waits on window assembly.
+pub struct Prefetcher {
+    rx: Receiver<HostBatch>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Prefetcher {
+    pub fn spawn(sampler: Arc<WindowSampler>, batch: usize, seed: u64, start: u64, end: u64, depth: usize) -> Self {
+        let (tx, rx) = sync_channel(depth.max(1));
+        let handle = std::thread::spawn(move || {
+            for i in start..end {
+                if tx.send(sampler.batch(batch, seed, i)).is_err() {
+                    break; // consumer stopped early (early stopping, error)
+                }
+            }
+        });
+        Prefetcher { rx, handle: Some(handle) }
+    }
+}
+
+impl Iterator for Prefetcher {
+    type Item = HostBatch;
+    fn next(&mut self) -> Option<HostBatch> {
+        self.rx.recv().ok()
+    }
+}
+
+impl Drop for Prefetcher {
+    fn drop(&mut self) {
+        // Unblock the producer by dropping the receiver first, then join it.
+        let (_, dummy) = sync_channel(1);
+        drop(std::mem::replace(&mut self.rx, dummy));
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}

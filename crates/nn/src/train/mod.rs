@@ -1,0 +1,11 @@
+//! Training: run configs and overrides, the loss, the loop, checkpoints.
+
+pub mod checkpoint;
+pub mod config;
+pub mod loss;
+pub mod trainer;
+
+pub use checkpoint::{load_weights, save_weights, TrainState};
+pub use config::{DataConfig, LrSchedule, OptimizerKind, RunConfig, TrainConfig};
+pub use loss::{bce_with_logits, surrogate_loss, LossParts};
+pub use trainer::{evaluate, prepare, train, EpochMetrics, ModelMeta, Prepared, Progress, TrainSummary};
