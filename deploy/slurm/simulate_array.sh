@@ -1,0 +1,26 @@
+#!/bin/bash
+# A NeuronIO dataset on a Slurm cluster: one job-array task per shard, then one merge job.
+#
+#   sbatch --array=1-16 deploy/slurm/simulate_array.sh configs/simulate.toml simulations=2048 seed=1
+#   # when all tasks have finished (or chain it: sbatch --dependency=afterok:<array job id>):
+#   lfdeep dataset merge shards/shard-*-of-16.zarr --out neuronio_seed1.zarr
+#   lfdeep dataset check neuronio_seed1.zarr
+#
+# Shard K of N owns simulations floor((K-1)*S/N) .. floor(K*S/N); simulation i's inputs
+# depend only on (seed, i), so the merged store is identical to a single-machine run.
+# A task killed by the scheduler (time limit, preemption) is simply resubmitted: --resume
+# continues its store and redoes only the simulations that were not committed.
+#SBATCH --job-name=lfdeep-simulate
+#SBATCH --cpus-per-task=16
+#SBATCH --mem=32G
+#SBATCH --time=12:00:00
+#SBATCH --requeue
+set -euo pipefail
+N=${SLURM_ARRAY_TASK_COUNT:?run this with sbatch --array=1-N}
+K=${SLURM_ARRAY_TASK_ID:?run this with sbatch --array=1-N}
+OUT=shards/shard-$(printf '%03d' "$K")-of-${N}.zarr
+mkdir -p shards
+RESUME=()
+if [ -d "$OUT.partial" ]; then RESUME=(--resume); fi
+if [ -d "$OUT" ]; then echo "$OUT is complete"; exit 0; fi
+exec lfdeep simulate "$@" threads="${SLURM_CPUS_PER_TASK}" --shard "$K/$N" --out "$OUT" --quiet "${RESUME[@]}"
