@@ -15,6 +15,7 @@ CONFIG keys (all lengths in um, times in ms, currents in nA):
   exc_rows, inh_rows, exc_events, inh_events   synapse segment rows and event times per synapse
   record_step_rows rows recorded every step;  record_rows + record_interval: coarser recording
   densities        true: also print every channel density per segment row
+The output includes run_wall_s, the wall time of finitialize + the fadvance loop.
 Segment rows follow lfdeep's table: basal sections, apical, soma, axon (creation order),
 increasing x within a section. The protocol runs exactly round(tstop/dt) fadvance() calls.
 """
@@ -227,9 +228,12 @@ def main():
     tv = h.Vector()
     tv.record(h._ref_t)
     nsteps = int(round(tstop / dt))
+    import time
+    t0 = time.perf_counter()
     h.finitialize(cfg["v_init"])
     for _ in range(nsteps):
         h.fadvance()
+    run_wall_s = time.perf_counter() - t0
     out = {
         "nsegs": len(rows),
         "lmax": lmax,
@@ -237,6 +241,7 @@ def main():
         "step": [list(v) for v in step_vecs],
         "coarse": [list(v) for v in coarse],
         "t_end": h.t,
+        "run_wall_s": run_wall_s,
     }
     if cfg.get("densities", False):
         dens = {}

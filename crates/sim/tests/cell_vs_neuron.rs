@@ -127,3 +127,81 @@ fn step_currents_match_neuron() {
         assert!(worst < 0.2, "spike times differ by {worst} ms at {amp} nA");
     }
 }
+
+#[test]
+fn bac_protocols_match_neuron() {
+    let Some((py, path, disc)) = setup() else { return };
+    let bio = Biophysics::hay2011();
+    let (site, name, x) = bac_site(&disc, 620.0).unwrap();
+    eprintln!("BAC site: {name}({x:.4}), row {site}, diam {:.3} µm", disc.segments[site].diam_um);
+    for kind in [BacKind::Bap, BacKind::Epsp, BacKind::CaBurst, BacKind::Bac] {
+        let p = BacProtocol::hay(kind);
+        let ours = run_bac(&disc, &bio, &p).unwrap();
+        let mut cfg = json!({"morphology": path, "hay_axon": true, "biophysics": "hay2011",
+            "tstop": p.tstop_ms, "v_init": p.v_init_mv, "record_step_rows": [soma_row(&disc), site]});
+        if matches!(kind, BacKind::Bap | BacKind::Bac) {
+            cfg["iclamps"] = json!([{"row": soma_row(&disc), "delay": p.soma_delay_ms, "dur": p.soma_dur_ms, "amp": p.soma_amp_na}]);
+        }
+        if kind != BacKind::Bap {
+            let imax = if kind == BacKind::CaBurst { 3.0 * p.epsp_imax_na } else { p.epsp_imax_na };
+            cfg["epsps"] = json!([{"row": site, "onset": p.epsp_onset_ms, "tau0": p.tau0_ms, "tau1": p.tau1_ms, "imax": imax}]);
+        }
+        let nrn = oracle(&py, cfg, "bac");
+        let sn = spikes(&floats(&nrn["step"][0]), p.dt_ms);
+        let dn = floats(&nrn["step"][1]);
+        let peak_n = dn.iter().cloned().fold(f64::MIN, f64::max);
+        let peak_o = ours.peak_dend_mv.unwrap();
+        let worst_dv = dn.iter().zip(&ours.dend_mv).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        eprintln!(
+            "{kind:?}: {} somatic spikes (NEURON {}), dendritic peak {peak_o:.3} vs {peak_n:.3} mV, max |Δv_dend| {worst_dv:.2e} mV",
+            ours.spike_times_ms.len(),
+            sn.len()
+        );
+        assert_eq!(ours.spike_times_ms.len(), sn.len(), "{kind:?} somatic spike count");
+        assert!((peak_o - peak_n).abs() < 2.0, "{kind:?} dendritic peak");
+    }
+}
+
+fn rmse(a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    (a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>() / a.len() as f64).sqrt()
+}
+
+#[test]
+fn neuronio_bombardment_matches_neuron() {
+    let Some((py, path, disc)) = setup() else { return };
+    let bio = Biophysics::neuronio();
+    let rows = dendritic_rows(&disc);
+    assert_eq!(rows.len(), 639);
+    let p = BombardProtocol { tstop_ms: 1000.0, ..Default::default() };
+    let input = poisson_input(rows.len(), 30.0, 15.0, p.tstop_ms, 11).unwrap();
+    let ours = run_bombardment(&disc, &bio, &input, &p).unwrap();
+    let cfg = json!({"morphology": path, "hay_axon": true, "biophysics": "neuronio",
+        "tstop": p.tstop_ms, "v_init": p.v_init_mv, "record_step_rows": [soma_row(&disc)],
+        "exc_rows": rows, "inh_rows": rows, "exc_events": input.exc, "inh_events": input.inh,
+        "record_rows": rows, "record_interval": p.dend_interval_ms});
+    let nrn = oracle(&py, cfg, "bombard");
+    // Soma at 1/8 ms: every 5th step of NEURON's per-step recording.
+    let soma_n: Vec<f64> = floats(&nrn["step"][0]).into_iter().step_by(5).collect();
+    let soma_o = ours.soma.trace(0);
+    let t: Vec<f64> = (0..soma_n.len()).map(|k| k as f64 * 0.125).collect();
+    let sn = lfdeep_sim::spikes::local_maxima_above(&t, &soma_n, -25.0);
+    let e_soma = rmse(&soma_o, &soma_n);
+    let coarse = nrn["coarse"].as_array().unwrap();
+    let mut mean = 0.0;
+    let mut worst: f64 = 0.0;
+    for (j, c) in coarse.iter().enumerate() {
+        let e = rmse(&ours.dend.trace(j), &floats(c));
+        mean += e / coarse.len() as f64;
+        worst = worst.max(e);
+    }
+    eprintln!(
+        "bombardment: {} events, {} spikes (NEURON {}), soma RMSE {e_soma:.2e} mV, segment RMSE mean {mean:.2e} / worst {worst:.2e} mV",
+        ours.events.0,
+        ours.spike_times_ms.len(),
+        sn.len()
+    );
+    assert!(ours.spike_times_ms.len() > 0, "the input should make the cell fire");
+    assert_eq!(ours.spike_times_ms.len(), sn.len());
+    assert!(e_soma < 0.5 && mean < 1.0);
+}

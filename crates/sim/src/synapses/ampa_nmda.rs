@@ -93,23 +93,27 @@ impl AmpaNmda {
         self.a_nmda[k] += self.f_nmda;
         self.b_nmda[k] += self.f_nmda;
     }
-    /// Current (nA, outward) of synapse k at voltage v.
-    #[inline]
-    fn current(&self, k: usize, v: f64) -> f64 {
-        let ga = self.p.ampa.gmax_us * (self.b_ampa[k] - self.a_ampa[k]);
-        let gn = self.p.nmda.gmax_us * (self.b_nmda[k] - self.a_nmda[k]) * mg_block(v, self.p.mg_mm);
-        (ga + gn) * (v - self.p.e_mv)
-    }
     /// Add currents to `rhs` and their derivative to `d` (both per node, mA/cm² and S/cm²).
-    /// di/dv is the numerical derivative with a +0.001 mV step, as NEURON computes it.
+    /// di/dv is the numerical derivative with a +0.001 mV step, as NEURON computes it; the
+    /// block at v + 0.001 reuses e^(−0.08 v) times the constant e^(−0.08·0.001).
     #[inline]
     pub fn add_currents(&self, v: &[f64], scale: &[f64], rhs: &mut [f64], d: &mut [f64]) {
+        const DV: f64 = 0.001;
+        let shift = (-0.08 * DV).exp();
+        let mg = self.p.mg_mm / 3.57;
+        let (ga_max, gn_max, e) = (self.p.ampa.gmax_us, self.p.nmda.gmax_us, self.p.e_mv);
         for k in 0..self.node.len() {
             let n = self.node[k];
-            let i0 = self.current(k, v[n]);
-            let i1 = self.current(k, v[n] + 0.001);
+            let gn = gn_max * (self.b_nmda[k] - self.a_nmda[k]);
+            let ga = ga_max * (self.b_ampa[k] - self.a_ampa[k]);
+            let vn = v[n];
+            let x = (-0.08 * vn).exp() * mg;
+            let g0 = ga + gn / (1.0 + x);
+            let g1 = ga + gn / (1.0 + x * shift);
+            let i0 = g0 * (vn - e);
+            let i1 = g1 * (vn + DV - e);
             rhs[n] -= i0 * scale[n];
-            d[n] += (i1 - i0) / 0.001 * scale[n];
+            d[n] += (i1 - i0) / DV * scale[n];
         }
     }
     /// Exact exponential decay over one step.
