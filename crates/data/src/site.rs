@@ -33,14 +33,16 @@ fn parse_site(s: &str) -> Option<(&str, f64)> {
     Some((&s[..open], x))
 }
 
+/// Path distance from the soma (µm) where Hay 2011's Ca²⁺ hot zone starts on the trunk.
+pub const NEXUS_DISTANCE_UM: f64 = 685.0;
+
 /// The nexus segment row.
 ///
-/// `SECTION(x)` names it. `auto` picks the main bifurcation of the apical trunk: from the
-/// apical root follow, at every branch point, the child with the largest total dendritic
-/// length below it; the trunk ends at the first branch point where the second-largest child
-/// carries at least 25 % of the length below that point (the tuft splits; obliques are
-/// small). The nexus is x = 0.9 of the trunk's last section, the analogue of Hay's
-/// apic[50](0.9) on cell1.asc.
+/// `SECTION(x)` names it. `auto` follows the apical trunk, i.e. from the apical root the
+/// child with the largest total dendritic length below it at every branch point, and takes
+/// the trunk segment whose centre is nearest 685 µm from the soma, where Hay's Ca²⁺ hot
+/// zone starts (the trunk's last segment if the trunk is shorter). On cell1.asc this is
+/// Hay's nexus, apic[50](0.9) (678 µm; tested).
 pub fn nexus_row(disc: &Discretized, spec: &str) -> Result<usize> {
     if spec != "auto" {
         let (name, x) = parse_site(spec)
@@ -72,19 +74,24 @@ pub fn nexus_row(disc: &Discretized, spec: &str) -> Result<usize> {
         .find(|&i| secs[i].region == Region::Apical && secs[i].parent.map(|p| secs[p].region != Region::Apical).unwrap_or(true))
         .ok_or_else(|| DataError::config("config field 'nexus'", format!("{} has no apical dendrite: set nexus = \"SECTION(x)\"", disc.morphology.source)))?;
     let mut cur = root;
+    let mut best: Option<(f64, usize)> = None;
     loop {
-        let mut kids: Vec<usize> = children[cur].iter().copied().filter(|&c| secs[c].region == Region::Apical).collect();
-        if kids.is_empty() {
-            break;
+        for k in 0..disc.nseg[cur] {
+            let row = disc.section_first_segment[cur] + k;
+            let d = (disc.segments[row].path_soma_um - NEXUS_DISTANCE_UM).abs();
+            if best.map(|(bd, _)| d < bd).unwrap_or(true) {
+                best = Some((d, row));
+            }
         }
-        kids.sort_by(|a, b| below[*b].total_cmp(&below[*a]));
-        let rest = below[cur] - disc.length_um[cur];
-        if kids.len() >= 2 && below[kids[1]] >= 0.25 * rest {
-            break;
+        let next = children[cur]
+            .iter()
+            .copied()
+            .filter(|&c| secs[c].region == Region::Apical)
+            .max_by(|a, b| below[*a].total_cmp(&below[*b]));
+        match next {
+            Some(n) => cur = n,
+            None => break,
         }
-        cur = kids[0];
     }
-    let n = disc.nseg[cur];
-    let k = ((0.9 * n as f64) as usize).min(n - 1);
-    Ok(disc.section_first_segment[cur] + k)
+    Ok(best.expect("the apical root has at least one segment").1)
 }

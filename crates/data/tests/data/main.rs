@@ -4,4 +4,5 @@ mod generator_stats;
 mod neuronio_import;
 mod pipeline;
 mod python_zarr;
+mod site;
 mod standin;
