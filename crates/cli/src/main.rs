@@ -10,6 +10,7 @@ mod morphology_cmd;
 mod plot;
 mod protocol_cmd;
 mod simulate_cmd;
+mod train_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -42,6 +43,8 @@ enum Cmd {
     /// Benchmarks that print ratios against a reference run in the same invocation.
     #[command(subcommand)]
     Bench(bench_cmd::Cmd),
+    /// Train a surrogate network (tcn, mh, mmoe, mmoeex, elm) on a dataset.
+    Train(train_cmd::Args),
 }
 
 fn main() {
@@ -53,6 +56,7 @@ fn main() {
         Cmd::Dataset(c) => dataset_cmd::run(c),
         Cmd::Lfp(a) => lfp_cmd::run(a),
         Cmd::Bench(c) => bench_cmd::run(c),
+        Cmd::Train(a) => train_cmd::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

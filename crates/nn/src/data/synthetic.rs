@@ -4,9 +4,10 @@
 //! The "neuron": `n_segments` compartments, each with one excitatory and one inhibitory input.
 //! Segment voltage = −70 mV + exponential-kernel filters (τ = 10 ms) of its own inputs
 //! (+3 mV per excitatory, −2 mV per inhibitory spike). The soma is a leaky integrate-and-fire
-//! unit (τ = 10 ms) driven by the mean segment depolarisation, threshold −55 mV, spike drawn
-//! (gain 20 mV per mV of mean depolarisation) as one +20 mV bin, reset to −75 mV. Input rates change every 100–300 ms so that some
-//! windows hold output spikes and some do not. Every draw comes from ChaCha8(seed, sim).
+//! unit (τ = 10 ms) driven by the mean segment depolarisation (gain 20), threshold −55 mV,
+//! spike drawn as one +20 mV bin, reset to −75 mV. Input rates change every 100–300 ms so
+//! that some windows hold output spikes and some do not. Every draw comes from
+//! ChaCha8(seed, sim).
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
