@@ -28,16 +28,18 @@ fn param2(v: f32, device: &Device) -> Param<Tensor<2>> {
 }
 
 impl OneFilterNet {
-    /// Filter ~ N(0, 0.01²) (small, so the heads and filter grow together), spike bias −2.5
-    /// (a low initial spike probability, as published), head weights 1 and 0.1.
-    pub fn new(rows: usize, kernel: usize, rng: &mut impl Rng, device: &Device) -> Self {
+    /// Filter ~ N(0, 0.01²) (small, so the heads and filter grow together), head weights 1
+    /// (voltage) and 0.1 (spike), spike bias `spike_bias` (published: −2.5; the study uses
+    /// the logit of the training spike rate, so that a few hundred CPU steps are not spent
+    /// learning the base rate, during which a negative spike weight is a shortcut).
+    pub fn new(rows: usize, kernel: usize, spike_bias: f32, rng: &mut impl Rng, device: &Device) -> Self {
         let normal = Normal::new(0.0f32, 0.01).expect("valid normal");
         let w: Vec<f32> = (0..rows * kernel).map(|_| normal.sample(rng)).collect();
         OneFilterNet {
             filter: Param::from_tensor(Tensor::from_data(TensorData::new(w, [1, rows, kernel]), device)),
             filter_bias: Param::from_tensor(Tensor::from_data(TensorData::new(vec![0.0f32], [1]), device)),
             spike_w: param2(0.1, device),
-            spike_b: param2(-2.5, device),
+            spike_b: param2(spike_bias, device),
             volt_w: param2(1.0, device),
             volt_b: param2(0.0, device),
             kernel,

@@ -162,7 +162,9 @@ pub fn run(cfg: &IfStudyConfig, mut progress: impl FnMut(usize, f64, f64)) -> Re
     let v_sd = (all.iter().map(|v| (v - v_mean).powi(2)).sum::<f64>() / all.len() as f64).sqrt().max(1e-6);
 
     let device = Device::flex().autodiff();
-    let mut model = OneFilterNet::new(rows, cfg.kernel_ms, &mut stream(cfg.seed, 0, Purpose::NetworkInit), &device);
+    let rate = (train.output_rate_hz() / 1000.0).clamp(1e-5, 0.5);
+    let spike_bias = (rate / (1.0 - rate)).ln() as f32;
+    let mut model = OneFilterNet::new(rows, cfg.kernel_ms, spike_bias, &mut stream(cfg.seed, 0, Purpose::NetworkInit), &device);
     let mut optim = AdamConfig::new().init();
     let mut batch_rng = stream(cfg.seed, 0, Purpose::Batches);
     let (k, w) = (cfg.kernel_ms, cfg.window_ms);
