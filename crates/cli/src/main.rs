@@ -11,6 +11,7 @@ mod plot;
 mod protocol_cmd;
 mod simulate_cmd;
 mod train_cmd;
+mod study_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +46,9 @@ enum Cmd {
     Bench(bench_cmd::Cmd),
     /// Train a surrogate network (tcn, mh, mmoe, mmoeex, elm) on a dataset.
     Train(train_cmd::Args),
+    /// Small studies: the integrate-and-fire figure, hidden-input inference.
+    #[command(subcommand)]
+    Study(study_cmd::Cmd),
 }
 
 fn main() {
@@ -57,6 +61,7 @@ fn main() {
         Cmd::Lfp(a) => lfp_cmd::run(a),
         Cmd::Bench(c) => bench_cmd::run(c),
         Cmd::Train(a) => train_cmd::run(a),
+        Cmd::Study(c) => study_cmd::run(c),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -84,6 +84,12 @@ fn plot_err(path: &Path) -> impl Fn(String) -> anyhow::Error + '_ {
 
 /// Draw panels stacked vertically into a PNG.
 pub fn line_panels(path: &Path, title: &str, panels: &[Panel], width: u32, panel_height: u32) -> Result<()> {
+    styled_panels(path, title, panels, &[], width, panel_height)
+}
+
+/// Like [`line_panels`], but panel `i` draws its series as dots when `points[i]` is true
+/// (rasters, scatter plots); missing entries mean lines.
+pub fn styled_panels(path: &Path, title: &str, panels: &[Panel], points: &[bool], width: u32, panel_height: u32) -> Result<()> {
     init_font();
     let height = panel_height * panels.len().max(1) as u32 + 40;
     let root = BitMapBackend::new(path, (width, height)).into_drawing_area();
@@ -92,7 +98,8 @@ pub fn line_panels(path: &Path, title: &str, panels: &[Panel], width: u32, panel
     let (head, body) = root.split_vertically(40);
     head.titled(title, ("sans-serif", 24)).map_err(|x| e(x.to_string()))?;
     let areas = body.split_evenly((panels.len().max(1), 1));
-    for (panel, area) in panels.iter().zip(areas.iter()) {
+    for (pi, (panel, area)) in panels.iter().zip(areas.iter()).enumerate() {
+        let as_points = points.get(pi).copied().unwrap_or(false);
         let (x0, x1) = range(panel.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
         let (y0, y1) = range(panel.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)));
         let mut chart = ChartBuilder::on(area)
@@ -111,9 +118,15 @@ pub fn line_panels(path: &Path, title: &str, panels: &[Panel], width: u32, panel
             .map_err(|x| e(x.to_string()))?;
         for s in &panel.series {
             let color = s.color;
-            let drawn = chart
-                .draw_series(LineSeries::new(s.points.iter().copied(), color.stroke_width(1)))
-                .map_err(|x| e(x.to_string()))?;
+            let drawn = if as_points {
+                chart
+                    .draw_series(s.points.iter().map(|&p| Circle::new(p, 2, color.filled())))
+                    .map_err(|x| e(x.to_string()))?
+            } else {
+                chart
+                    .draw_series(LineSeries::new(s.points.iter().copied(), color.stroke_width(1)))
+                    .map_err(|x| e(x.to_string()))?
+            };
             if !s.label.is_empty() {
                 drawn
                     .label(s.label.as_str())
