@@ -205,3 +205,36 @@ fn neuronio_bombardment_matches_neuron() {
     assert_eq!(ours.spike_times_ms.len(), sn.len());
     assert!(e_soma < 0.5 && mean < 1.0);
 }
+
+#[test]
+fn builtin_l5pc_bac_matches_neuron() {
+    // NEURON builds the built-in cell from our serialised 3-D points (pt3dadd).
+    let Some(py) = lfdeep_oracle::python_with("neuron") else { return };
+    let disc = hay_cell_geometry("builtin:l5pc").unwrap();
+    let dir = lfdeep_oracle::temp_dir("builtin-cell");
+    let mpath = dir.join("morphology.json");
+    std::fs::write(&mpath, serde_json::to_string(&disc.morphology).unwrap()).unwrap();
+    let bio = Biophysics::hay2011();
+    let p = BacProtocol::hay(BacKind::Bac);
+    let ours = run_bac(&disc, &bio, &p).unwrap();
+    let site = ours.dend_row.unwrap();
+    let nrn = oracle(&py, json!({"morphology": mpath, "hay_axon": false, "biophysics": "hay2011",
+        "tstop": p.tstop_ms, "v_init": p.v_init_mv, "record_step_rows": [soma_row(&disc), site],
+        "iclamps": [{"row": soma_row(&disc), "delay": p.soma_delay_ms, "dur": p.soma_dur_ms, "amp": p.soma_amp_na}],
+        "epsps": [{"row": site, "onset": p.epsp_onset_ms, "tau0": p.tau0_ms, "tau1": p.tau1_ms, "imax": p.epsp_imax_na}]}), "builtin-bac");
+    let vs = floats(&nrn["step"][0]);
+    let dn = floats(&nrn["step"][1]);
+    let k_rest = (294.0 / p.dt_ms) as usize;
+    let (rest_o, rest_n) = (ours.soma_mv[k_rest], vs[k_rest]);
+    let sn = spikes(&vs, p.dt_ms);
+    let peak_n = dn.iter().cloned().fold(f64::MIN, f64::max);
+    let peak_o = ours.peak_dend_mv.unwrap();
+    eprintln!(
+        "builtin:l5pc BAC: rest {rest_o:.4} vs {rest_n:.4} mV, {} spikes (NEURON {}), dendritic peak {peak_o:.3} vs {peak_n:.3} mV",
+        ours.spike_times_ms.len(),
+        sn.len()
+    );
+    assert!(((rest_o - rest_n) / rest_n).abs() < 0.005);
+    assert_eq!(ours.spike_times_ms.len(), sn.len());
+    assert!((peak_o - peak_n).abs() < 2.0);
+}
