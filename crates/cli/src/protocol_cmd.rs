@@ -1,7 +1,7 @@
 //! `lfdeep protocol step|bac`: the Hay 2011 validation protocols on any morphology.
 
 use crate::plot::{line_panels, palette, Panel, Series};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use lfdeep_sim::protocols::{bac_site, hay_cell_geometry, run_bac, run_step, BacKind, BacProtocol, ProtocolResult, StepProtocol};
 use lfdeep_sim::Biophysics;
 use std::path::PathBuf;
@@ -59,14 +59,14 @@ fn biophysics(c: &Common) -> Result<Biophysics> {
 pub fn run(cmd: Cmd) -> Result<()> {
     match cmd {
         Cmd::Step { amp, common } => {
-            let disc = hay_cell_geometry(&common.morphology).with_context(|| format!("morphology {}", common.morphology))?;
+            let disc = hay_cell_geometry(&common.morphology)?;
             let bio = biophysics(&common)?;
             let p = StepProtocol { dt_ms: common.dt, ..StepProtocol::hay(amp) };
             let r = run_step(&disc, &bio, &p)?;
             report(&common, &format!("step {amp} nA ({}, {})", common.biophysics, common.morphology), &r, None)
         }
         Cmd::Bac { kind, common } => {
-            let disc = hay_cell_geometry(&common.morphology).with_context(|| format!("morphology {}", common.morphology))?;
+            let disc = hay_cell_geometry(&common.morphology)?;
             let bio = biophysics(&common)?;
             let p = BacProtocol { dt_ms: common.dt, ..BacProtocol::hay(kind) };
             let (_, name, x) = bac_site(&disc, p.site_um)?;
