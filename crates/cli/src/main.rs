@@ -10,6 +10,7 @@ mod morphology_cmd;
 mod plot;
 mod protocol_cmd;
 mod simulate_cmd;
+mod store_source;
 mod train_cmd;
 mod study_cmd;
 

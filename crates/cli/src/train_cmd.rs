@@ -49,10 +49,7 @@ fn load_source(spec: &str) -> Result<Box<dyn SimulationSource>> {
         let sims = synthetic_dataset(&cfg, num(0, 24, "SIMS")?);
         return Ok(Box::new(InMemorySource::new(sims)?));
     }
-    bail!(
-        "--data {spec}: reading dataset stores is not wired into `train` yet (waiting for lfdeep-data's reader); \
-use --data synthetic:SIMS[:SEGMENTS[:MS]] for generated test data"
-    )
+    Ok(Box::new(crate::store_source::StoreSource::open(std::path::Path::new(spec))?))
 }
 
 pub fn run(mut a: Args) -> Result<()> {

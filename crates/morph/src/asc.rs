@@ -17,7 +17,7 @@ use std::path::Path;
 pub fn read_asc(path: &Path) -> Result<Morphology> {
     let text = std::fs::read_to_string(path).map_err(|e| MorphError::Io {
         file: path.to_path_buf(),
-        source: e,
+        cause: e,
     })?;
     parse_asc(path, &text)
 }

@@ -11,12 +11,10 @@ pub enum MorphError {
         line: usize,
         message: String,
     },
-    #[error("{file}: {source}")]
-    Io {
-        file: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The I/O error is part of this message rather than a separate `source`, so error
+    /// chains (`{:#}`) print it once.
+    #[error("{file}: {cause}")]
+    Io { file: PathBuf, cause: std::io::Error },
     #[error("{file}: {message}")]
     Invalid { file: PathBuf, message: String },
 }

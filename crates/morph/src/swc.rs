@@ -22,7 +22,7 @@ pub use write::differences as swc_roundtrip_differences;
 pub fn read_swc(path: &Path) -> Result<Morphology> {
     let text = std::fs::read_to_string(path).map_err(|e| MorphError::Io {
         file: path.to_path_buf(),
-        source: e,
+        cause: e,
     })?;
     parse_swc(path, &text)
 }
