@@ -53,6 +53,13 @@ enum Cmd {
 }
 
 fn main() {
+    // Behave like other Unix tools when the reader of stdout goes away (`lfdeep … | head`):
+    // die quietly on SIGPIPE instead of panicking on a failed print.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.cmd {
         Cmd::Morphology(a) => morphology_cmd::run(a),

@@ -72,7 +72,7 @@ pub fn run(cmd: Cmd) -> Result<()> {
             let (_, name, x) = bac_site(&disc, p.site_um)?;
             let r = run_bac(&disc, &bio, &p)?;
             let site = format!("{name}({x:.3})");
-            report(&common, &format!("BAC {kind:?} ({}, {})", common.biophysics, common.morphology), &r, Some(&site))
+            report(&common, &format!("BAC protocol, kind {} ({}, {})", format!("{kind:?}").to_lowercase(), common.biophysics, common.morphology), &r, Some(&site))
         }
     }
 }
