@@ -19,9 +19,14 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args)]
 #[command(group(clap::ArgGroup::new("input").required(true).multiple(true).args(["data", "voltages", "prediction"])))]
 pub struct Args {
-    /// A dataset store (Zarr) written by `lfdeep simulate` (not readable yet: use --voltages).
+    /// A dataset store (Zarr) written by `lfdeep simulate`: its 1 ms segment voltages of
+    /// simulation `--simulation` are the simulated voltages (give the same --morphology and
+    /// --hay-axon the store was simulated with; checked against its segment table).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Which simulation of the --data store (0-based).
+    #[arg(long, default_value_t = 0)]
+    pub simulation: u64,
     /// Simulated ("true") voltages: .npy, segments × time (or time × segments), mV.
     #[arg(long, value_name = "FILE.npy")]
     pub voltages: Option<PathBuf>,
@@ -72,12 +77,8 @@ struct Signals {
 }
 
 pub fn run(a: Args) -> Result<()> {
-    if let Some(dir) = &a.data {
-        bail!(
-            "{}: reading voltages from a dataset store is not available yet (the data crate has no reader); \
-             export the voltages to .npy and pass --voltages",
-            dir.display()
-        );
+    if a.data.is_some() && a.voltages.is_some() {
+        bail!("give either --data or --voltages as the simulated voltages, not both");
     }
     if !(a.dt_ms.is_finite() && a.dt_ms > 0.0) {
         bail!("--dt-ms must be > 0, got {}", a.dt_ms);
@@ -102,9 +103,17 @@ pub fn run(a: Args) -> Result<()> {
         None => None,
     };
     let mut signals = Vec::new();
+    let store_voltages = match &a.data {
+        Some(dir) => Some((store_voltages(dir, a.simulation, &d)?, dir.join(format!("simulation {}", a.simulation)))),
+        None => None,
+    };
     for (label, path) in [("simulated", &a.voltages), ("predicted", &a.prediction)] {
-        let Some(path) = path else { continue };
-        let v = read_voltages(path, &d, a.axon_from_soma)?;
+        let (v, path) = match (path, label, &store_voltages) {
+            (Some(path), _, _) => (read_voltages(path, &d, a.axon_from_soma)?, path.clone()),
+            (None, "simulated", Some((v, p))) => (v.clone(), p.clone()),
+            _ => continue,
+        };
+        let path = &path;
         let imem = net.currents_series(&v)?;
         let lfp = m_el.matmul(&imem)?;
         let dipole = cdm.matmul(&imem)?;
@@ -198,6 +207,32 @@ fn soma_centre(d: &Discretized) -> [f64; 3] {
 
 /// Read voltages as segments × time, accepting the transposed layout and (optionally) the
 /// axon-less layout of surrogate predictions.
+/// The 1 ms voltages of all segments of one simulation of a dataset store, after checking
+/// that the store's segment table is this discretisation's (same count, same areas).
+fn store_voltages(dir: &Path, sim: u64, d: &Discretized) -> Result<Matrix> {
+    let store = lfdeep_data::store::Store::open(dir).with_context(|| format!("opening dataset {}", dir.display()))?;
+    let table = store.read_segment_table()?;
+    let n = d.segments.len();
+    let same = table.area_um2.len() == n
+        && table.area_um2.iter().zip(&d.segments).all(|(a, s)| (a - s.area_um2).abs() <= 1e-6 * s.area_um2.max(1e-9));
+    if !same {
+        bail!(
+            "{}: its segment table ({} segments) is not that of {} ({} segments, hay axon {});              pass the --morphology (and --hay-axon) the store was simulated with",
+            dir.display(),
+            table.area_um2.len(),
+            d.morphology.source,
+            n,
+            d.options.hay_axon
+        );
+    }
+    if sim >= store.info.simulations || !store.is_committed(sim)? {
+        bail!("{}: simulation {sim} does not exist or is not committed", dir.display());
+    }
+    let r = store.read_simulation(sim)?;
+    let t = store.info.duration_ms as usize;
+    Ok(Matrix { rows: n, cols: t, data: r.segment_lowres_mv.iter().map(|&v| v as f64).collect() })
+}
+
 fn read_voltages(path: &Path, d: &Discretized, axon_from_soma: bool) -> Result<Matrix> {
     let mut v = npy::read_npy(path)?;
     let n = d.segments.len();
