@@ -217,7 +217,7 @@ fn store_voltages(dir: &Path, sim: u64, d: &Discretized) -> Result<Matrix> {
         && table.area_um2.iter().zip(&d.segments).all(|(a, s)| (a - s.area_um2).abs() <= 1e-6 * s.area_um2.max(1e-9));
     if !same {
         bail!(
-            "{}: its segment table ({} segments) is not that of {} ({} segments, hay axon {});              pass the --morphology (and --hay-axon) the store was simulated with",
+            "{}: its segment table ({} segments) is not that of {} ({} segments, hay axon {}); pass the --morphology (and --hay-axon) the store was simulated with",
             dir.display(),
             table.area_um2.len(),
             d.morphology.source,
