@@ -10,6 +10,7 @@
 pub mod data;
 pub mod device;
 pub mod error;
+pub mod eval;
 pub mod layers;
 pub mod models;
 pub mod train;
