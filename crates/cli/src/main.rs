@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 mod bench_cmd;
 mod dataset_cmd;
+mod evaluate_cmd;
 mod lfp_cmd;
 mod morphology_cmd;
 mod plot;
@@ -47,6 +48,8 @@ enum Cmd {
     Bench(bench_cmd::Cmd),
     /// Train a surrogate network (tcn, mh, mmoe, mmoeex, elm) on a dataset.
     Train(train_cmd::Args),
+    /// Evaluate a trained run on its test split: metrics.json, a Markdown report, figures.
+    Evaluate(evaluate_cmd::Args),
     /// Small studies: the integrate-and-fire figure, hidden-input inference.
     #[command(subcommand)]
     Study(study_cmd::Cmd),
@@ -69,6 +72,7 @@ fn main() {
         Cmd::Lfp(a) => lfp_cmd::run(a),
         Cmd::Bench(c) => bench_cmd::run(c),
         Cmd::Train(a) => train_cmd::run(a),
+        Cmd::Evaluate(a) => evaluate_cmd::run(a),
         Cmd::Study(c) => study_cmd::run(c),
     };
     if let Err(e) = result {
