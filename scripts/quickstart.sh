@@ -1,15 +1,46 @@
 #!/usr/bin/env bash
-# The main job on the built-in default cell: build lfdeep (release), then run the pipeline on
-# builtin:l5pc and leave its outputs under out/quickstart/.
+# The main job on the built-in default cell (builtin:l5pc), as a new user runs it:
+# build lfdeep, look at the cell, run the BAC protocol, simulate a small NeuronIO-style
+# dataset, train a small surrogate (ELM) on CPU, and compute the LFP of one simulation.
+# Everything lands in out/quickstart/ (override with QUICKSTART_OUT). Re-running reuses a
+# complete dataset and resumes an interrupted one.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lfdeep-target}"
-echo "== building lfdeep (release)"
-cargo build --release -p lfdeep
-bin="$CARGO_TARGET_DIR/release/lfdeep"
-out="$root/out/quickstart"
+out="${QUICKSTART_OUT:-$root/out/quickstart}"
+sims="${QUICKSTART_SIMS:-12}"
+duration_ms="${QUICKSTART_DURATION_MS:-3000}"
+steps="${QUICKSTART_STEPS:-300}"
+
+echo "== building lfdeep (the dev profile is optimised; first build compiles Burn, ~15 min on 2 cores)"
+cargo build -p lfdeep
+lfdeep="$CARGO_TARGET_DIR/debug/lfdeep"
 mkdir -p "$out"
-echo "== morphology: builtin:l5pc"
-"$bin" morphology builtin:l5pc --segments "$out/segments.csv" --plot "$out/morphology.png"
-echo "== outputs in $out"
+
+echo "== 1/5 morphology: builtin:l5pc"
+"$lfdeep" morphology builtin:l5pc --segments "$out/segments.csv" --plot "$out/morphology.png"
+
+echo "== 2/5 BAC protocol (Hay 2011): dendritic Ca2+ spike and somatic burst"
+"$lfdeep" protocol bac --kind bac --json --plot "$out/bac.png" > "$out/bac.json"
+cat "$out/bac.json"
+
+echo "== 3/5 simulate: $sims simulations × $duration_ms ms of NeuronIO-style bombardment"
+if [ -f "$out/data/zarr.json" ]; then
+  echo "dataset $out/data exists; reusing it"
+elif [ -d "$out/data.partial" ]; then
+  "$lfdeep" simulate --out "$out/data" --resume simulations="$sims" duration_ms="$duration_ms" seed=1
+else
+  "$lfdeep" simulate --out "$out/data" simulations="$sims" duration_ms="$duration_ms" seed=1
+fi
+"$lfdeep" dataset summary "$out/data" --plot "$out/data_summary.png"
+
+echo "== 4/5 train: ELM surrogate (spike + soma voltage from synaptic input alone), $steps steps on CPU"
+rm -rf "$out/run_elm"
+"$lfdeep" train configs/elm.toml --data "$out/data" --out "$out/run_elm" max_steps="$steps"
+
+echo "== 5/5 LFP of simulation 0 at the electrodes of configs/electrodes.toml"
+"$lfdeep" lfp --data "$out/data" --electrodes configs/electrodes.toml --out "$out/lfp" --plot "$out/lfp.png"
+
+echo "== done: outputs in $out"
+ls "$out"
