@@ -9,6 +9,7 @@ mod evaluate_cmd;
 mod lfp_cmd;
 mod morphology_cmd;
 mod plot;
+mod predict_cmd;
 mod protocol_cmd;
 mod simulate_cmd;
 mod store_source;
@@ -50,6 +51,8 @@ enum Cmd {
     Train(train_cmd::Args),
     /// Evaluate a trained run on its test split: metrics.json, a Markdown report, figures.
     Evaluate(evaluate_cmd::Args),
+    /// Free-running predictions of a trained run for new synaptic input (.npy out).
+    Predict(predict_cmd::Args),
     /// Small studies: the integrate-and-fire figure, hidden-input inference.
     #[command(subcommand)]
     Study(study_cmd::Cmd),
@@ -73,6 +76,7 @@ fn main() {
         Cmd::Bench(c) => bench_cmd::run(c),
         Cmd::Train(a) => train_cmd::run(a),
         Cmd::Evaluate(a) => evaluate_cmd::run(a),
+        Cmd::Predict(a) => predict_cmd::run(a),
         Cmd::Study(c) => study_cmd::run(c),
     };
     if let Err(e) = result {
