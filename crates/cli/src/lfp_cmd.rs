@@ -294,29 +294,6 @@ fn chosen_electrodes(cfg: &ElectrodeConfig, names: &[String]) -> Vec<usize> {
     (0..k).map(|i| if k == 1 { 0 } else { i * (n - 1) / (k - 1) }).collect()
 }
 
-fn init_font() {
-    static FONT: std::sync::Once = std::sync::Once::new();
-    FONT.call_once(|| {
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, epaint_default_fonts::UBUNTU_LIGHT);
-    });
-}
-
-fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for v in values.filter(|v| v.is_finite()) {
-        lo = lo.min(v);
-        hi = hi.max(v);
-    }
-    if !lo.is_finite() {
-        return (0.0, 1.0);
-    }
-    if hi - lo < 1e-15 {
-        return (lo - 0.5, hi + 0.5);
-    }
-    let pad = 0.05 * (hi - lo);
-    (lo - pad, hi + pad)
-}
-
 /// Morphology (x–y) with the electrodes, and the potential at each chosen electrode:
 /// simulated in black, predicted in colour (LFDeep Fig. 1D style).
 #[allow(clippy::too_many_arguments)]
@@ -331,7 +308,7 @@ fn figure(
     signals: &[Signals],
     dt_ms: f64,
 ) -> Result<()> {
-    init_font();
+    crate::plot::init_font();
     let err = |e: String| anyhow::anyhow!("drawing {}: {e}", path.display());
     let rows = chosen.len().max(1) as u32;
     let height = (150 * rows + 60).max(700);
@@ -348,8 +325,8 @@ fn figure(
     // Morphology, coordinates relative to the soma, equal aspect.
     let xs = d.segments.iter().flat_map(|s| [s.start_um[0] - soma[0], s.end_um[0] - soma[0]]).chain(rel.iter().map(|p| p[0]));
     let ys = d.segments.iter().flat_map(|s| [s.start_um[1] - soma[1], s.end_um[1] - soma[1]]).chain(rel.iter().map(|p| p[1]));
-    let (x0, x1) = span(xs);
-    let (y0, y1) = span(ys);
+    let (x0, x1) = crate::plot::range(xs);
+    let (y0, y1) = crate::plot::range(ys);
     let (wpx, hpx) = (left.dim_in_pixel().0 as f64 - 80.0, left.dim_in_pixel().1 as f64 - 60.0);
     let upp = ((x1 - x0) / wpx).max((y1 - y0) / hpx);
     let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
@@ -389,7 +366,7 @@ fn figure(
         let n_t = signals.first().map(|s| s.lfp.cols).unwrap_or(0);
         let t_end = (n_t.max(2) - 1) as f64 * dt_ms;
         // µV reads better than mV for single-cell LFPs.
-        let (v0, v1) = span(signals.iter().flat_map(|s| s.lfp.row(i).iter().map(|v| v * 1e3)));
+        let (v0, v1) = crate::plot::range(signals.iter().flat_map(|s| s.lfp.row(i).iter().map(|v| v * 1e3)));
         let p = rel[i];
         let mut ch = ChartBuilder::on(area)
             .caption(format!("{}. {} ({:.0}, {:.0}, {:.0}) µm", k + 1, names[i], p[0], p[1], p[2]), ("sans-serif", 15))

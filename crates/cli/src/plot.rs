@@ -11,7 +11,8 @@ use std::sync::Once;
 
 static FONT: Once = Once::new();
 
-fn init_font() {
+/// Register the bundled font once (every figure function calls this first).
+pub fn init_font() {
     FONT.call_once(|| {
         // Registration can only fail on a malformed font; the bundled one is valid.
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, epaint_default_fonts::UBUNTU_LIGHT);
@@ -62,7 +63,8 @@ pub fn region_color(r: Region) -> RGBColor {
     }
 }
 
-fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+/// Axis range of finite values with a 4 % margin (a unit range when empty or constant).
+pub fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in values.filter(|v| v.is_finite()) {
         lo = lo.min(v);
