@@ -161,7 +161,14 @@ pub fn run(a: Args) -> Result<()> {
             Some(e) => free_note = format!("unavailable: {e}"),
             None => {
                 let (all, head) = evaluate_mode(&sims, &preds, a.ignore_ms, clip)?;
-                free_note = format!("{:.1} s", t0.elapsed().as_secs_f64());
+                free_note = match run.spec().mode {
+                    lfdeep_nn::data::InputMode::Inputs => "identical to teacher-forced: an `inputs`-mode model sees only synaptic input".into(),
+                    lfdeep_nn::data::InputMode::Teacher => format!(
+                        "rolled out one ms at a time from the true voltages of the first {} ms, feeding back its own predictions ({:.1} s)",
+                        run.spec().window,
+                        t0.elapsed().as_secs_f64()
+                    ),
+                };
                 eprintln!("free-running: {free_note}; AUC {} soma RMSE {} mV", fmt(all.spike_auc), fmt(all.soma_rmse_mv));
                 free = Some((preds, all, head));
             }
@@ -185,6 +192,7 @@ pub fn run(a: Args) -> Result<()> {
     std::fs::write(&p, serde_json::to_string_pretty(&metrics)?).with_context(|| format!("writing {}", p.display()))?;
 
     figures(&out, &sims, &teacher, free.as_ref().map(|f| &f.0), &t_all, free.as_ref().map(|f| &f.1), a.ignore_ms, clip, r)?;
+    training_curves(&out, &a.run_dir.join("metrics.csv"))?;
     report(&out, &a, &run, &t_all, t_head.as_ref(), free.as_ref().map(|f| (&f.1, f.2.as_ref())), &free_note, sims.len())?;
     println!("{}: teacher AUC {} soma RMSE {} mV EV {}; report {}", run.meta.kind, fmt(t_all.spike_auc), fmt(t_all.soma_rmse_mv), fmt(t_all.soma_explained_variance), out.join("report.md").display());
     Ok(())
@@ -244,30 +252,34 @@ fn figures(
     styled_panels(&out.join("roc.png"), "Spike ROC (t ≥ ignore)", &[Panel { title: "ROC".into(), x_label: "false-positive rate".into(), y_label: "true-positive rate".into(), series: roc }], &[], 600, 520)?;
 
     if !t_all.segments.rmse_mv.is_empty() {
-        // Strip plot: per-segment RMSE by region (x: region, jittered by segment index).
+        // Strip plot: per-segment RMSE by region (region k spans x ∈ [k, k + 0.8], segments in
+        // table order); without a segment table, x is the dendritic target index.
         let n = t_all.segments.rmse_mv.len();
-        let names: Vec<String> = match regions {
-            Some(r) if r.len() == n => r.to_vec(),
-            _ => vec!["segment".into(); n],
-        };
-        let mut kinds: Vec<String> = names.clone();
-        kinds.dedup();
+        let names: Option<&[String]> = regions.filter(|r| r.len() == n);
+        let mut kinds: Vec<String> = names.map(|r| r.to_vec()).unwrap_or_default();
         kinds.sort();
         kinds.dedup();
-        let pts = |m: &ModeMetrics, shift: f64| -> Vec<Series> {
-            kinds
-                .iter()
-                .enumerate()
-                .map(|(k, name)| Series {
-                    label: name.clone(),
-                    points: (0..n).filter(|&i| &names[i] == name).map(|i| (k as f64 + shift + 0.3 * (i as f64 / n as f64), m.segments.rmse_mv[i])).collect(),
-                    color: palette(k + 2),
-                })
-                .collect()
+        let x_label = match names {
+            Some(_) => format!("region: {}", kinds.iter().enumerate().map(|(k, r)| format!("{k} = {r}")).collect::<Vec<_>>().join(", ")),
+            None => "dendritic target index".into(),
         };
-        let mut panels = vec![Panel { title: "teacher-forced: per-segment RMSE by region".into(), x_label: format!("region ({})", kinds.join(", ")).into(), y_label: "RMSE (mV)".into(), series: pts(t_all, 0.0) }];
+        let pts = |m: &ModeMetrics| -> Vec<Series> {
+            match names {
+                Some(r) => kinds
+                    .iter()
+                    .enumerate()
+                    .map(|(k, name)| Series {
+                        label: name.clone(),
+                        points: (0..n).filter(|&i| &r[i] == name).map(|i| (k as f64 + 0.8 * i as f64 / n as f64, m.segments.rmse_mv[i])).collect(),
+                        color: palette(k + 2),
+                    })
+                    .collect(),
+                None => vec![Series { label: "segment".into(), points: (0..n).map(|i| (i as f64, m.segments.rmse_mv[i])).collect(), color: palette(2) }],
+            }
+        };
+        let mut panels = vec![Panel { title: "teacher-forced: per-segment RMSE".into(), x_label: x_label.clone(), y_label: "RMSE (mV)".into(), series: pts(t_all) }];
         if let Some(f) = f_all {
-            panels.push(Panel { title: "free-running: per-segment RMSE by region".into(), x_label: format!("region ({})", kinds.join(", ")), y_label: "RMSE (mV)".into(), series: pts(f, 0.0) });
+            panels.push(Panel { title: "free-running: per-segment RMSE".into(), x_label, y_label: "RMSE (mV)".into(), series: pts(f) });
         }
         let dots = vec![true; panels.len()];
         styled_panels(&out.join("segment_error.png"), "Per-segment error", &panels, &dots, 900, 320)?;
@@ -276,6 +288,27 @@ fn figures(
 }
 
 use plotters::style::RGBColor;
+
+/// Train / validation loss and validation AUC per epoch from the run's `metrics.csv` (skipped
+/// when the file is absent or has no finished epoch).
+fn training_curves(out: &Path, csv: &Path) -> Result<()> {
+    let Ok(text) = std::fs::read_to_string(csv) else { return Ok(()) };
+    let mut lines = text.lines();
+    let Some(header) = lines.next() else { return Ok(()) };
+    let cols: Vec<&str> = header.split(',').collect();
+    let col = |name: &str| cols.iter().position(|c| *c == name);
+    let (Some(step), Some(tl), Some(vl), Some(auc)) = (col("step"), col("train_loss"), col("val_loss"), col("val_spike_auc")) else { return Ok(()) };
+    let rows: Vec<Vec<f64>> = lines.map(|l| l.split(',').map(|x| x.parse::<f64>().unwrap_or(f64::NAN)).collect()).filter(|r: &Vec<f64>| r.len() == cols.len()).collect();
+    if rows.len() < 2 {
+        return Ok(());
+    }
+    let series = |c: usize, label: &str, k: usize| Series { label: label.into(), points: rows.iter().filter(|r| r[c].is_finite()).map(|r| (r[step], r[c])).collect(), color: palette(k) };
+    let panels = [
+        Panel { title: "loss".into(), x_label: "step".into(), y_label: "loss".into(), series: vec![series(tl, "train", 0), series(vl, "validation", 1)] },
+        Panel { title: "validation spike AUC".into(), x_label: "step".into(), y_label: "AUC".into(), series: vec![series(auc, "validation", 1)] },
+    ];
+    styled_panels(&out.join("training.png"), "Training curves", &panels, &[], 900, 300)
+}
 
 fn report(out: &Path, a: &Args, run: &LoadedRun, t: &ModeMetrics, th: Option<&ModeMetrics>, free: Option<(&ModeMetrics, Option<&ModeMetrics>)>, free_note: &str, n: usize) -> Result<()> {
     let mut s = format!(
@@ -304,6 +337,9 @@ fn report(out: &Path, a: &Args, run: &LoadedRun, t: &ModeMetrics, th: Option<&Mo
     s += &format!("\nFree-running: {free_note}.\n\nTPR at FPR (teacher-forced, all): {}\n\n",
         t.spike_tpr_at_fpr.iter().map(|(f, r)| format!("{f}: {}", fmt(*r))).collect::<Vec<_>>().join(", "));
     s += "![traces](traces.png)\n\n![ROC](roc.png)\n\n";
+    if out.join("training.png").exists() {
+        s += "![training curves](training.png)\n\n";
+    }
     if out.join("segment_error.png").exists() {
         s += "![per-segment error](segment_error.png)\n";
     }
