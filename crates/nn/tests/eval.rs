@@ -62,6 +62,7 @@ fn teacher_mode_run_evaluates_in_both_modes_with_finite_metrics() {
     assert_eq!(sims.len(), 2);
     let teacher: Vec<SimPrediction> = sims.iter().map(|s| predict_teacher(&run, s, 32).unwrap()).collect();
     let free = predict_free(&run, &sims).unwrap();
+    last_window_matches_training(&run, &src, run.splits.test[0]);
     let sref: Vec<&Simulation> = sims.iter().collect();
     for (name, preds) in [("teacher", &teacher), ("free", &free)] {
         for p in preds.iter() {
@@ -142,4 +143,43 @@ fn perfect_and_uninformative_predictors_give_hand_derived_metrics() {
     assert_eq!(m.spike_auc, 0.5);
     assert!(m.spike_d_prime.abs() < 1e-12);
     assert!(m.segments_explained_variance_mean.abs() < 1e-5, "{}", m.segments_explained_variance_mean);
+}
+
+#[test]
+fn whole_simulation_windows_match_the_training_windows_and_inputs_mode_free_equals_teacher() {
+    let (dir, src) = trained("inputs", "inputs", true);
+    let run = LoadedRun::load(&dir, &Device::flex()).unwrap();
+    let idx = run.splits.test[0];
+    let sim = src.load(idx).unwrap();
+    let teacher = last_window_matches_training(&run, &src, idx);
+    // An inputs-mode model has no voltage input: its free-running prediction is the same.
+    let free = predict_free(&run, std::slice::from_ref(&sim)).unwrap();
+    assert_eq!(free[0].soma_mv[teacher.first_ms..], teacher.soma_mv[teacher.first_ms..]);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The whole-simulation prediction at the last ms equals the model run on the window the
+/// training sampler assembles for that ms (same inputs, same voltage channels).
+fn last_window_matches_training(run: &LoadedRun, src: &InMemorySource, idx: usize) -> SimPrediction {
+    use lfdeep_nn::data::WindowSampler;
+    use std::sync::Arc;
+    let spec = run.spec();
+    let sim = src.load(idx).unwrap();
+    let teacher = predict_teacher(&run, &sim, 7).unwrap();
+    // The window ending at the last ms, assembled by the training sampler and run directly.
+    let sampler = WindowSampler::new(src, &[idx], spec, Arc::new(run.norm.clone()), None, 0.0).unwrap();
+    let t0 = sim.duration_ms - spec.window;
+    let mut x = vec![0.0; spec.channels() * spec.window];
+    let mut y = vec![0.0; spec.out_steps * spec.n_targets()];
+    sampler.fill(0, t0, &mut x, &mut y);
+    let xt = Tensor::<3>::from_data(TensorData::new(x, [1, spec.channels(), spec.window]), &run.device);
+    let out = run.model.forward_last(xt, 1).into_data().try_to_vec::<f32>().unwrap();
+    let last = sim.duration_ms - 1;
+    assert!((run.norm.soma_mv(out[1]) - teacher.soma_mv[last]).abs() < 1e-4, "{} vs {}", run.norm.soma_mv(out[1]), teacher.soma_mv[last]);
+    let p = 1.0 / (1.0 + (-out[0] as f64).exp());
+    assert!((p - teacher.spike_prob[last]).abs() < 1e-6);
+    for s in 0..spec.n_segments {
+        assert!((run.norm.segment_mv(s, out[2 + s]) - teacher.segment_mv[s * sim.duration_ms + last]).abs() < 1e-4);
+    }
+    teacher
 }
