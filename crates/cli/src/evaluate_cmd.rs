@@ -268,10 +268,14 @@ fn figures(
                 Some(r) => kinds
                     .iter()
                     .enumerate()
-                    .map(|(k, name)| Series {
-                        label: name.clone(),
-                        points: (0..n).filter(|&i| &r[i] == name).map(|i| (k as f64 + 0.8 * i as f64 / n as f64, m.segments.rmse_mv[i])).collect(),
-                        color: palette(k + 2),
+                    .map(|(k, name)| {
+                        let idx: Vec<usize> = (0..n).filter(|&i| &r[i] == name).collect();
+                        let c = idx.len().max(1) as f64;
+                        Series {
+                            label: name.clone(),
+                            points: idx.iter().enumerate().map(|(j, &i)| (k as f64 + 0.8 * j as f64 / c, m.segments.rmse_mv[i])).collect(),
+                            color: palette(k + 2),
+                        }
                     })
                     .collect(),
                 None => vec![Series { label: "segment".into(), points: (0..n).map(|i| (i as f64, m.segments.rmse_mv[i])).collect(), color: palette(2) }],
