@@ -135,8 +135,8 @@ fn perfect_and_uninformative_predictors_give_hand_derived_metrics() {
         .collect();
     for (p, sim) in flat.iter_mut().zip(&sims) {
         p.spike_prob.iter_mut().for_each(|x| *x = 0.3);
-        for s in 0..n_seg {
-            p.segment_mv[s * sim.duration_ms..(s + 1) * sim.duration_ms].iter_mut().for_each(|x| *x = seg_means[s] as f32);
+        for (row, &mean) in p.segment_mv.chunks_mut(sim.duration_ms).zip(&seg_means) {
+            row.iter_mut().for_each(|x| *x = mean as f32);
         }
     }
     let m = evaluate_predictions(&sref, &flat.iter().collect::<Vec<_>>(), 500, clip).unwrap();
@@ -165,7 +165,7 @@ fn last_window_matches_training(run: &LoadedRun, src: &InMemorySource, idx: usiz
     use std::sync::Arc;
     let spec = run.spec();
     let sim = src.load(idx).unwrap();
-    let teacher = predict_teacher(&run, &sim, 7).unwrap();
+    let teacher = predict_teacher(run, &sim, 7).unwrap();
     // The window ending at the last ms, assembled by the training sampler and run directly.
     let sampler = WindowSampler::new(src, &[idx], spec, Arc::new(run.norm.clone()), None, 0.0).unwrap();
     let t0 = sim.duration_ms - spec.window;
