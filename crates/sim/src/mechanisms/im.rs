@@ -6,8 +6,10 @@ use super::{cnexp, Currents, Gate, Mechanism, NodeState, QT_HAY};
 
 /// Gate m of Im at membrane potential `v_mv` (mV).
 pub fn rates(v_mv: f64) -> Gate {
-    let a = 3.3e-3 * (0.1 * (v_mv + 35.0)).exp();
-    let b = 3.3e-3 * (-0.1 * (v_mv + 35.0)).exp();
+    // α and β share one exponential: e^(−x) = 1/e^(x) (within an ulp of a second exp call).
+    let e = (0.1 * (v_mv + 35.0)).exp();
+    let a = 3.3e-3 * e;
+    let b = 3.3e-3 / e;
     Gate::from_rates(a, b, QT_HAY)
 }
 
