@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the built-in default cell (builtin:l5pc), as a new user runs it:
 # build lfdeep, look at the cell, run the BAC protocol, simulate a small NeuronIO-style
-# dataset, train a small surrogate (ELM) on CPU, and compute the LFP of one simulation.
+# dataset, train a small surrogate (ELM) on CPU, evaluate it on held-out simulations, and
+# compute the LFP of one simulation.
 # Everything lands in out/quickstart/ (override with QUICKSTART_OUT). Re-running reuses a
 # complete dataset and resumes an interrupted one.
 set -euo pipefail
@@ -18,14 +19,14 @@ cargo build -p lfdeep
 lfdeep="$CARGO_TARGET_DIR/debug/lfdeep"
 mkdir -p "$out"
 
-echo "== 1/5 morphology: builtin:l5pc"
+echo "== 1/6 morphology: builtin:l5pc"
 "$lfdeep" morphology builtin:l5pc --segments "$out/segments.csv" --plot "$out/morphology.png"
 
-echo "== 2/5 BAC protocol (Hay 2011): dendritic Ca2+ spike and somatic burst"
+echo "== 2/6 BAC protocol (Hay 2011): dendritic Ca2+ spike and somatic burst"
 "$lfdeep" protocol bac --kind bac --json --plot "$out/bac.png" > "$out/bac.json"
 cat "$out/bac.json"
 
-echo "== 3/5 simulate: $sims simulations × $duration_ms ms of NeuronIO-style bombardment"
+echo "== 3/6 simulate: $sims simulations × $duration_ms ms of NeuronIO-style bombardment"
 if [ -f "$out/data/zarr.json" ]; then
   echo "dataset $out/data exists; reusing it"
 elif [ -d "$out/data.partial" ]; then
@@ -35,11 +36,14 @@ else
 fi
 "$lfdeep" dataset summary "$out/data" --plot "$out/data_summary.png"
 
-echo "== 4/5 train: ELM surrogate (spike + soma voltage from synaptic input alone), $steps steps on CPU"
+echo "== 4/6 train: ELM surrogate (spike + soma voltage from synaptic input alone), $steps steps on CPU"
 rm -rf "$out/run_elm"
 "$lfdeep" train configs/elm.toml --data "$out/data" --out "$out/run_elm" max_steps="$steps"
 
-echo "== 5/5 LFP of simulation 0 at the electrodes of configs/electrodes.toml"
+echo "== 5/6 evaluate: the run's test simulations (metrics.json, report.md, figures)"
+"$lfdeep" evaluate "$out/run_elm" --data "$out/data" --out "$out/eval"
+
+echo "== 6/6 LFP of simulation 0 at the electrodes of configs/electrodes.toml"
 "$lfdeep" lfp --data "$out/data" --electrodes configs/electrodes.toml --out "$out/lfp" --plot "$out/lfp.png"
 
 echo "== done: outputs in $out"
