@@ -2,7 +2,8 @@
 //!
 //! i = ḡ·m²·h·(v − eca), eca per node. Rates from spec/hay2011.md; `oracle/mod/Ca_HVA.mod` is the NMODL twin.
 
-use super::{cnexp, nudge, Currents, Gate, Mechanism, NodeState};
+use super::{nudge, Gate};
+use super::gated::{Ion, MhChannel, MhKinetics};
 
 /// Gates m and h of Ca_HVA at membrane potential `v_mv` (mV).
 pub fn rates(v_mv: f64) -> (Gate, Gate) {
@@ -14,73 +15,21 @@ pub fn rates(v_mv: f64) -> (Gate, Gate) {
     (Gate::from_rates(am, bm, 1.0), Gate::from_rates(ah, bh, 1.0))
 }
 
+/// Ca_HVA's kinetics for the shared gated-channel machinery ([`super::gated`]).
 #[derive(Debug, Clone)]
-pub struct CaHva {
-    nodes: Vec<usize>,
-    /// Maximal conductance density (S/cm²) per inserted node (`gCa_HVAbar` in NEURON).
-    pub gbar: Vec<f64>,
-    /// Activation gate per inserted node.
-    pub m: Vec<f64>,
-    /// Inactivation gate per inserted node.
-    pub h: Vec<f64>,
-}
+pub struct Kinetics;
 
-impl CaHva {
-    pub fn new(nodes: Vec<usize>, gbar: Vec<f64>) -> Self {
-        assert_eq!(nodes.len(), gbar.len(), "Ca_HVA: one gbar per node");
-        let n = nodes.len();
-        CaHva {
-            nodes,
-            gbar,
-            m: vec![0.0; n],
-            h: vec![0.0; n],
-        }
-    }
-
-    /// Conductance density (S/cm²) of inserted node `k` at its present gates. The current is
-    /// ohmic, so this is also dI/dV, the value NEURON's numerical derivative gives.
-    #[inline]
-    fn g(&self, k: usize) -> f64 {
-        let (m, h) = (self.m[k], self.h[k]);
-        self.gbar[k] * m * m * h
+impl MhKinetics for Kinetics {
+    const NAME: &'static str = "Ca_HVA";
+    const P: u32 = 2;
+    const ION: Ion = Ion::Ca;
+    fn rates(v_mv: f64) -> (Gate, Gate) {
+        rates(v_mv)
     }
 }
 
-impl Mechanism for CaHva {
-    fn name(&self) -> &'static str {
-        "Ca_HVA"
-    }
-    fn nodes(&self) -> &[usize] {
-        &self.nodes
-    }
-    fn init(&mut self, s: &NodeState) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let (m, h) = rates(s.v[n]);
-            self.m[k] = m.inf;
-            self.h[k] = h.inf;
-        }
-    }
-    fn current(&self, s: &NodeState, out: &mut Currents) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let g = self.g(k);
-            let i = g * (s.v[n] - s.eca[n]);
-            out.i[n] += i;
-            out.g[n] += g;
-            // Ca current also feeds calcium dynamics.
-            out.ica[n] += i;
-        }
-    }
-    fn advance(&mut self, s: &NodeState, dt_ms: f64) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let (m, h) = rates(s.v[n]);
-            self.m[k] = cnexp(self.m[k], m.inf, m.tau_ms, dt_ms);
-            self.h[k] = cnexp(self.h[k], h.inf, h.tau_ms, dt_ms);
-        }
-    }
-    fn states(&self) -> Vec<(&'static str, &[f64])> {
-        vec![("m", &self.m), ("h", &self.h)]
-    }
-}
+/// Ca_HVA inserted in a set of nodes (`CaHva::new(nodes, gbar)`, gbar in S/cm²).
+pub type CaHva = MhChannel<Kinetics>;
 
 #[cfg(test)]
 mod tests {

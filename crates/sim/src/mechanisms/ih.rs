@@ -2,7 +2,8 @@
 //!
 //! i = ḡ·m·(v − ehcn), ehcn = −45 mV. Rates from spec/hay2011.md; `oracle/mod/Ih.mod` is the NMODL twin.
 
-use super::{cnexp, nudge, Currents, Gate, Mechanism, NodeState};
+use super::{nudge, Gate};
+use super::gated::{Ion, MChannel, MKinetics};
 
 /// Reversal potential of Ih (mV).
 pub const EHCN_MV: f64 = -45.0;
@@ -15,57 +16,20 @@ pub fn rates(v_mv: f64) -> Gate {
     Gate::from_rates(a, b, 1.0)
 }
 
+/// Ih's kinetics for the shared gated-channel machinery ([`super::gated`]).
 #[derive(Debug, Clone)]
-pub struct Ih {
-    nodes: Vec<usize>,
-    /// Maximal conductance density (S/cm²) per inserted node (`gIhbar` in NEURON).
-    pub gbar: Vec<f64>,
-    /// Gate per inserted node.
-    pub m: Vec<f64>,
-}
+pub struct Kinetics;
 
-impl Ih {
-    pub fn new(nodes: Vec<usize>, gbar: Vec<f64>) -> Self {
-        assert_eq!(nodes.len(), gbar.len(), "Ih: one gbar per node");
-        let n = nodes.len();
-        Ih {
-            nodes,
-            gbar,
-            m: vec![0.0; n],
-        }
+impl MKinetics for Kinetics {
+    const NAME: &'static str = "Ih";
+    const ION: Ion = Ion::Fixed(EHCN_MV);
+    fn rates(v_mv: f64) -> Gate {
+        rates(v_mv)
     }
 }
 
-impl Mechanism for Ih {
-    fn name(&self) -> &'static str {
-        "Ih"
-    }
-    fn nodes(&self) -> &[usize] {
-        &self.nodes
-    }
-    fn init(&mut self, s: &NodeState) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            self.m[k] = rates(s.v[n]).inf;
-        }
-    }
-    fn current(&self, s: &NodeState, out: &mut Currents) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            // Ohmic: the conductance is also dI/dV (what NEURON's numerical derivative gives).
-            let g = self.gbar[k] * self.m[k];
-            out.i[n] += g * (s.v[n] - EHCN_MV);
-            out.g[n] += g;
-        }
-    }
-    fn advance(&mut self, s: &NodeState, dt_ms: f64) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let x = rates(s.v[n]);
-            self.m[k] = cnexp(self.m[k], x.inf, x.tau_ms, dt_ms);
-        }
-    }
-    fn states(&self) -> Vec<(&'static str, &[f64])> {
-        vec![("m", &self.m)]
-    }
-}
+/// Ih inserted in a set of nodes (`Ih::new(nodes, gbar)`, gbar in S/cm²).
+pub type Ih = MChannel<Kinetics>;
 
 #[cfg(test)]
 mod tests {

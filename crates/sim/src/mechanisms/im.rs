@@ -2,7 +2,8 @@
 //!
 //! i = ḡ·m·(v − ek). Rates from spec/hay2011.md; `oracle/mod/Im.mod` is the NMODL twin.
 
-use super::{cnexp, Currents, Gate, Mechanism, NodeState, QT_HAY};
+use super::{Gate, QT_HAY};
+use super::gated::{Ion, MChannel, MKinetics};
 
 /// Gate m of Im at membrane potential `v_mv` (mV).
 pub fn rates(v_mv: f64) -> Gate {
@@ -13,57 +14,20 @@ pub fn rates(v_mv: f64) -> Gate {
     Gate::from_rates(a, b, QT_HAY)
 }
 
+/// Im's kinetics for the shared gated-channel machinery ([`super::gated`]).
 #[derive(Debug, Clone)]
-pub struct Im {
-    nodes: Vec<usize>,
-    /// Maximal conductance density (S/cm²) per inserted node (`gImbar` in NEURON).
-    pub gbar: Vec<f64>,
-    /// Gate per inserted node.
-    pub m: Vec<f64>,
-}
+pub struct Kinetics;
 
-impl Im {
-    pub fn new(nodes: Vec<usize>, gbar: Vec<f64>) -> Self {
-        assert_eq!(nodes.len(), gbar.len(), "Im: one gbar per node");
-        let n = nodes.len();
-        Im {
-            nodes,
-            gbar,
-            m: vec![0.0; n],
-        }
+impl MKinetics for Kinetics {
+    const NAME: &'static str = "Im";
+    const ION: Ion = Ion::K;
+    fn rates(v_mv: f64) -> Gate {
+        rates(v_mv)
     }
 }
 
-impl Mechanism for Im {
-    fn name(&self) -> &'static str {
-        "Im"
-    }
-    fn nodes(&self) -> &[usize] {
-        &self.nodes
-    }
-    fn init(&mut self, s: &NodeState) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            self.m[k] = rates(s.v[n]).inf;
-        }
-    }
-    fn current(&self, s: &NodeState, out: &mut Currents) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            // Ohmic: the conductance is also dI/dV (what NEURON's numerical derivative gives).
-            let g = self.gbar[k] * self.m[k];
-            out.i[n] += g * (s.v[n] - s.ek);
-            out.g[n] += g;
-        }
-    }
-    fn advance(&mut self, s: &NodeState, dt_ms: f64) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let x = rates(s.v[n]);
-            self.m[k] = cnexp(self.m[k], x.inf, x.tau_ms, dt_ms);
-        }
-    }
-    fn states(&self) -> Vec<(&'static str, &[f64])> {
-        vec![("m", &self.m)]
-    }
-}
+/// Im inserted in a set of nodes (`Im::new(nodes, gbar)`, gbar in S/cm²).
+pub type Im = MChannel<Kinetics>;
 
 #[cfg(test)]
 mod tests {

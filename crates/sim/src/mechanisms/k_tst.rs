@@ -2,7 +2,8 @@
 //!
 //! i = ḡ·m⁴·h·(v − ek). Rates from spec/hay2011.md; `oracle/mod/K_Tst.mod` is the NMODL twin.
 
-use super::{cnexp, Currents, Gate, Mechanism, NodeState, QT_HAY};
+use super::{Gate, QT_HAY};
+use super::gated::{Ion, MhChannel, MhKinetics};
 
 /// Gates m and h of K_Tst at membrane potential `v_mv` (mV).
 pub fn rates(v_mv: f64) -> (Gate, Gate) {
@@ -27,71 +28,21 @@ pub fn rates(v_mv: f64) -> (Gate, Gate) {
     )
 }
 
+/// K_Tst's kinetics for the shared gated-channel machinery ([`super::gated`]).
 #[derive(Debug, Clone)]
-pub struct KTst {
-    nodes: Vec<usize>,
-    /// Maximal conductance density (S/cm²) per inserted node (`gK_Tstbar` in NEURON).
-    pub gbar: Vec<f64>,
-    /// Activation gate per inserted node.
-    pub m: Vec<f64>,
-    /// Inactivation gate per inserted node.
-    pub h: Vec<f64>,
-}
+pub struct Kinetics;
 
-impl KTst {
-    pub fn new(nodes: Vec<usize>, gbar: Vec<f64>) -> Self {
-        assert_eq!(nodes.len(), gbar.len(), "K_Tst: one gbar per node");
-        let n = nodes.len();
-        KTst {
-            nodes,
-            gbar,
-            m: vec![0.0; n],
-            h: vec![0.0; n],
-        }
-    }
-
-    /// Conductance density (S/cm²) of inserted node `k` at its present gates. The current is
-    /// ohmic, so this is also dI/dV, the value NEURON's numerical derivative gives.
-    #[inline]
-    fn g(&self, k: usize) -> f64 {
-        let (m, h) = (self.m[k], self.h[k]);
-        self.gbar[k] * m * m * m * m * h
+impl MhKinetics for Kinetics {
+    const NAME: &'static str = "K_Tst";
+    const P: u32 = 4;
+    const ION: Ion = Ion::K;
+    fn rates(v_mv: f64) -> (Gate, Gate) {
+        rates(v_mv)
     }
 }
 
-impl Mechanism for KTst {
-    fn name(&self) -> &'static str {
-        "K_Tst"
-    }
-    fn nodes(&self) -> &[usize] {
-        &self.nodes
-    }
-    fn init(&mut self, s: &NodeState) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let (m, h) = rates(s.v[n]);
-            self.m[k] = m.inf;
-            self.h[k] = h.inf;
-        }
-    }
-    fn current(&self, s: &NodeState, out: &mut Currents) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let g = self.g(k);
-            let i = g * (s.v[n] - s.ek);
-            out.i[n] += i;
-            out.g[n] += g;
-        }
-    }
-    fn advance(&mut self, s: &NodeState, dt_ms: f64) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let (m, h) = rates(s.v[n]);
-            self.m[k] = cnexp(self.m[k], m.inf, m.tau_ms, dt_ms);
-            self.h[k] = cnexp(self.h[k], h.inf, h.tau_ms, dt_ms);
-        }
-    }
-    fn states(&self) -> Vec<(&'static str, &[f64])> {
-        vec![("m", &self.m), ("h", &self.h)]
-    }
-}
+/// K_Tst inserted in a set of nodes (`KTst::new(nodes, gbar)`, gbar in S/cm²).
+pub type KTst = MhChannel<Kinetics>;
 
 #[cfg(test)]
 mod tests {

@@ -19,6 +19,7 @@
 pub mod ca_hva;
 pub mod ca_lvast;
 pub mod cadynamics;
+pub mod gated;
 pub mod ih;
 pub mod im;
 pub mod k_pst;

@@ -2,7 +2,8 @@
 //!
 //! i = ḡ·m³·h·(v − ena). Rates from spec/hay2011.md; `oracle/mod/Nap_Et2.mod` is the NMODL twin.
 
-use super::{cnexp, nudge, Currents, Gate, Mechanism, NodeState, QT_HAY};
+use super::{nudge, Gate, QT_HAY};
+use super::gated::{Ion, MhChannel, MhKinetics};
 
 /// Gates m and h of Nap_Et2 at membrane potential `v_mv` (mV).
 pub fn rates(v_mv: f64) -> (Gate, Gate) {
@@ -30,71 +31,21 @@ pub fn rates(v_mv: f64) -> (Gate, Gate) {
     )
 }
 
+/// Nap_Et2's kinetics for the shared gated-channel machinery ([`super::gated`]).
 #[derive(Debug, Clone)]
-pub struct NapEt2 {
-    nodes: Vec<usize>,
-    /// Maximal conductance density (S/cm²) per inserted node (`gNap_Et2bar` in NEURON).
-    pub gbar: Vec<f64>,
-    /// Activation gate per inserted node.
-    pub m: Vec<f64>,
-    /// Inactivation gate per inserted node.
-    pub h: Vec<f64>,
-}
+pub struct Kinetics;
 
-impl NapEt2 {
-    pub fn new(nodes: Vec<usize>, gbar: Vec<f64>) -> Self {
-        assert_eq!(nodes.len(), gbar.len(), "Nap_Et2: one gbar per node");
-        let n = nodes.len();
-        NapEt2 {
-            nodes,
-            gbar,
-            m: vec![0.0; n],
-            h: vec![0.0; n],
-        }
-    }
-
-    /// Conductance density (S/cm²) of inserted node `k` at its present gates. The current is
-    /// ohmic, so this is also dI/dV, the value NEURON's numerical derivative gives.
-    #[inline]
-    fn g(&self, k: usize) -> f64 {
-        let (m, h) = (self.m[k], self.h[k]);
-        self.gbar[k] * m * m * m * h
+impl MhKinetics for Kinetics {
+    const NAME: &'static str = "Nap_Et2";
+    const P: u32 = 3;
+    const ION: Ion = Ion::Na;
+    fn rates(v_mv: f64) -> (Gate, Gate) {
+        rates(v_mv)
     }
 }
 
-impl Mechanism for NapEt2 {
-    fn name(&self) -> &'static str {
-        "Nap_Et2"
-    }
-    fn nodes(&self) -> &[usize] {
-        &self.nodes
-    }
-    fn init(&mut self, s: &NodeState) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let (m, h) = rates(s.v[n]);
-            self.m[k] = m.inf;
-            self.h[k] = h.inf;
-        }
-    }
-    fn current(&self, s: &NodeState, out: &mut Currents) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let g = self.g(k);
-            let i = g * (s.v[n] - s.ena);
-            out.i[n] += i;
-            out.g[n] += g;
-        }
-    }
-    fn advance(&mut self, s: &NodeState, dt_ms: f64) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let (m, h) = rates(s.v[n]);
-            self.m[k] = cnexp(self.m[k], m.inf, m.tau_ms, dt_ms);
-            self.h[k] = cnexp(self.h[k], h.inf, h.tau_ms, dt_ms);
-        }
-    }
-    fn states(&self) -> Vec<(&'static str, &[f64])> {
-        vec![("m", &self.m), ("h", &self.h)]
-    }
-}
+/// Nap_Et2 inserted in a set of nodes (`NapEt2::new(nodes, gbar)`, gbar in S/cm²).
+pub type NapEt2 = MhChannel<Kinetics>;
 
 #[cfg(test)]
 mod tests {

@@ -2,85 +2,42 @@
 //!
 //! i = ḡ·m³·h·(v − ena). Rates from spec/hay2011.md; `oracle/mod/NaTa_t.mod` is the NMODL twin.
 
-use super::{cnexp, nudge, Currents, Gate, Mechanism, NodeState, QT_HAY};
+use super::{nudge, Gate, QT_HAY};
+use super::gated::{Ion, MhChannel, MhKinetics};
 
 /// Gates m and h of NaTa_t at membrane potential `v_mv` (mV).
 pub fn rates(v_mv: f64) -> (Gate, Gate) {
+    transient_na_rates(v_mv, 38.0, 66.0)
+}
+
+/// The transient-Na kinetics shared by NaTa_t (`m_shift` 38, `h_shift` 66 mV) and NaTs2_t
+/// (32, 60 mV): the same rate expressions with v + shift in place of v + 38 and v + 66.
+pub fn transient_na_rates(v_mv: f64, m_shift: f64, h_shift: f64) -> (Gate, Gate) {
     let qt = QT_HAY;
-    let u = nudge(v_mv, -38.0);
-    let am = 0.182 * (u + 38.0) / (1.0 - (-(u + 38.0) / 6.0).exp());
-    let bm = 0.124 * (-u - 38.0) / (1.0 - ((u + 38.0) / 6.0).exp());
-    let u = nudge(v_mv, -66.0);
-    let ah = -0.015 * (u + 66.0) / (1.0 - ((u + 66.0) / 6.0).exp());
-    let bh = -0.015 * (-u - 66.0) / (1.0 - ((-u - 66.0) / 6.0).exp());
+    let u = nudge(v_mv, -m_shift);
+    let am = 0.182 * (u + m_shift) / (1.0 - (-(u + m_shift) / 6.0).exp());
+    let bm = 0.124 * (-u - m_shift) / (1.0 - ((u + m_shift) / 6.0).exp());
+    let u = nudge(v_mv, -h_shift);
+    let ah = -0.015 * (u + h_shift) / (1.0 - ((u + h_shift) / 6.0).exp());
+    let bh = -0.015 * (-u - h_shift) / (1.0 - ((-u - h_shift) / 6.0).exp());
     (Gate::from_rates(am, bm, qt), Gate::from_rates(ah, bh, qt))
 }
 
+/// NaTa_t's kinetics for the shared gated-channel machinery ([`super::gated`]).
 #[derive(Debug, Clone)]
-pub struct NaTaT {
-    nodes: Vec<usize>,
-    /// Maximal conductance density (S/cm²) per inserted node (`gNaTa_tbar` in NEURON).
-    pub gbar: Vec<f64>,
-    /// Activation gate per inserted node.
-    pub m: Vec<f64>,
-    /// Inactivation gate per inserted node.
-    pub h: Vec<f64>,
-}
+pub struct Kinetics;
 
-impl NaTaT {
-    pub fn new(nodes: Vec<usize>, gbar: Vec<f64>) -> Self {
-        assert_eq!(nodes.len(), gbar.len(), "NaTa_t: one gbar per node");
-        let n = nodes.len();
-        NaTaT {
-            nodes,
-            gbar,
-            m: vec![0.0; n],
-            h: vec![0.0; n],
-        }
-    }
-
-    /// Conductance density (S/cm²) of inserted node `k` at its present gates. The current is
-    /// ohmic, so this is also dI/dV, the value NEURON's numerical derivative gives.
-    #[inline]
-    fn g(&self, k: usize) -> f64 {
-        let (m, h) = (self.m[k], self.h[k]);
-        self.gbar[k] * m * m * m * h
+impl MhKinetics for Kinetics {
+    const NAME: &'static str = "NaTa_t";
+    const P: u32 = 3;
+    const ION: Ion = Ion::Na;
+    fn rates(v_mv: f64) -> (Gate, Gate) {
+        rates(v_mv)
     }
 }
 
-impl Mechanism for NaTaT {
-    fn name(&self) -> &'static str {
-        "NaTa_t"
-    }
-    fn nodes(&self) -> &[usize] {
-        &self.nodes
-    }
-    fn init(&mut self, s: &NodeState) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let (m, h) = rates(s.v[n]);
-            self.m[k] = m.inf;
-            self.h[k] = h.inf;
-        }
-    }
-    fn current(&self, s: &NodeState, out: &mut Currents) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let g = self.g(k);
-            let i = g * (s.v[n] - s.ena);
-            out.i[n] += i;
-            out.g[n] += g;
-        }
-    }
-    fn advance(&mut self, s: &NodeState, dt_ms: f64) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let (m, h) = rates(s.v[n]);
-            self.m[k] = cnexp(self.m[k], m.inf, m.tau_ms, dt_ms);
-            self.h[k] = cnexp(self.h[k], h.inf, h.tau_ms, dt_ms);
-        }
-    }
-    fn states(&self) -> Vec<(&'static str, &[f64])> {
-        vec![("m", &self.m), ("h", &self.h)]
-    }
-}
+/// NaTa_t inserted in a set of nodes (`NaTaT::new(nodes, gbar)`, gbar in S/cm²).
+pub type NaTaT = MhChannel<Kinetics>;
 
 #[cfg(test)]
 mod tests {

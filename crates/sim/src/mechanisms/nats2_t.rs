@@ -2,85 +2,30 @@
 //!
 //! i = ḡ·m³·h·(v − ena); NaTa_t with its half-activation points shifted by +6 mV. Rates from spec/hay2011.md; `oracle/mod/NaTs2_t.mod` is the NMODL twin.
 
-use super::{cnexp, nudge, Currents, Gate, Mechanism, NodeState, QT_HAY};
+use super::Gate;
+use super::gated::{Ion, MhChannel, MhKinetics};
 
-/// Gates m and h of NaTs2_t at membrane potential `v_mv` (mV).
+/// Gates m and h of NaTs2_t at membrane potential `v_mv` (mV): NaTa_t's expressions with
+/// the shifts 32 and 60 mV.
 pub fn rates(v_mv: f64) -> (Gate, Gate) {
-    let qt = QT_HAY;
-    let u = nudge(v_mv, -32.0);
-    let am = 0.182 * (u + 32.0) / (1.0 - (-(u + 32.0) / 6.0).exp());
-    let bm = 0.124 * (-u - 32.0) / (1.0 - ((u + 32.0) / 6.0).exp());
-    let u = nudge(v_mv, -60.0);
-    let ah = -0.015 * (u + 60.0) / (1.0 - ((u + 60.0) / 6.0).exp());
-    let bh = -0.015 * (-u - 60.0) / (1.0 - ((-u - 60.0) / 6.0).exp());
-    (Gate::from_rates(am, bm, qt), Gate::from_rates(ah, bh, qt))
+    super::nata_t::transient_na_rates(v_mv, 32.0, 60.0)
 }
 
+/// NaTs2_t's kinetics for the shared gated-channel machinery ([`super::gated`]).
 #[derive(Debug, Clone)]
-pub struct NaTs2T {
-    nodes: Vec<usize>,
-    /// Maximal conductance density (S/cm²) per inserted node (`gNaTs2_tbar` in NEURON).
-    pub gbar: Vec<f64>,
-    /// Activation gate per inserted node.
-    pub m: Vec<f64>,
-    /// Inactivation gate per inserted node.
-    pub h: Vec<f64>,
-}
+pub struct Kinetics;
 
-impl NaTs2T {
-    pub fn new(nodes: Vec<usize>, gbar: Vec<f64>) -> Self {
-        assert_eq!(nodes.len(), gbar.len(), "NaTs2_t: one gbar per node");
-        let n = nodes.len();
-        NaTs2T {
-            nodes,
-            gbar,
-            m: vec![0.0; n],
-            h: vec![0.0; n],
-        }
-    }
-
-    /// Conductance density (S/cm²) of inserted node `k` at its present gates. The current is
-    /// ohmic, so this is also dI/dV, the value NEURON's numerical derivative gives.
-    #[inline]
-    fn g(&self, k: usize) -> f64 {
-        let (m, h) = (self.m[k], self.h[k]);
-        self.gbar[k] * m * m * m * h
+impl MhKinetics for Kinetics {
+    const NAME: &'static str = "NaTs2_t";
+    const P: u32 = 3;
+    const ION: Ion = Ion::Na;
+    fn rates(v_mv: f64) -> (Gate, Gate) {
+        rates(v_mv)
     }
 }
 
-impl Mechanism for NaTs2T {
-    fn name(&self) -> &'static str {
-        "NaTs2_t"
-    }
-    fn nodes(&self) -> &[usize] {
-        &self.nodes
-    }
-    fn init(&mut self, s: &NodeState) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let (m, h) = rates(s.v[n]);
-            self.m[k] = m.inf;
-            self.h[k] = h.inf;
-        }
-    }
-    fn current(&self, s: &NodeState, out: &mut Currents) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let g = self.g(k);
-            let i = g * (s.v[n] - s.ena);
-            out.i[n] += i;
-            out.g[n] += g;
-        }
-    }
-    fn advance(&mut self, s: &NodeState, dt_ms: f64) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let (m, h) = rates(s.v[n]);
-            self.m[k] = cnexp(self.m[k], m.inf, m.tau_ms, dt_ms);
-            self.h[k] = cnexp(self.h[k], h.inf, h.tau_ms, dt_ms);
-        }
-    }
-    fn states(&self) -> Vec<(&'static str, &[f64])> {
-        vec![("m", &self.m), ("h", &self.h)]
-    }
-}
+/// NaTs2_t inserted in a set of nodes (`NaTs2T::new(nodes, gbar)`, gbar in S/cm²).
+pub type NaTs2T = MhChannel<Kinetics>;
 
 #[cfg(test)]
 mod tests {

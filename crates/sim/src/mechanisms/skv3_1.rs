@@ -2,7 +2,8 @@
 //!
 //! i = ḡ·m·(v − ek). Rates from spec/hay2011.md; `oracle/mod/SKv3_1.mod` is the NMODL twin.
 
-use super::{cnexp, Currents, Gate, Mechanism, NodeState};
+use super::{Gate};
+use super::gated::{Ion, MChannel, MKinetics};
 
 /// Gate m of SKv3_1 at membrane potential `v_mv` (mV).
 pub fn rates(v_mv: f64) -> Gate {
@@ -11,57 +12,20 @@ pub fn rates(v_mv: f64) -> Gate {
     Gate { inf, tau_ms }
 }
 
+/// SKv3_1's kinetics for the shared gated-channel machinery ([`super::gated`]).
 #[derive(Debug, Clone)]
-pub struct SKv31 {
-    nodes: Vec<usize>,
-    /// Maximal conductance density (S/cm²) per inserted node (`gSKv3_1bar` in NEURON).
-    pub gbar: Vec<f64>,
-    /// Gate per inserted node.
-    pub m: Vec<f64>,
-}
+pub struct Kinetics;
 
-impl SKv31 {
-    pub fn new(nodes: Vec<usize>, gbar: Vec<f64>) -> Self {
-        assert_eq!(nodes.len(), gbar.len(), "SKv3_1: one gbar per node");
-        let n = nodes.len();
-        SKv31 {
-            nodes,
-            gbar,
-            m: vec![0.0; n],
-        }
+impl MKinetics for Kinetics {
+    const NAME: &'static str = "SKv3_1";
+    const ION: Ion = Ion::K;
+    fn rates(v_mv: f64) -> Gate {
+        rates(v_mv)
     }
 }
 
-impl Mechanism for SKv31 {
-    fn name(&self) -> &'static str {
-        "SKv3_1"
-    }
-    fn nodes(&self) -> &[usize] {
-        &self.nodes
-    }
-    fn init(&mut self, s: &NodeState) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            self.m[k] = rates(s.v[n]).inf;
-        }
-    }
-    fn current(&self, s: &NodeState, out: &mut Currents) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            // Ohmic: the conductance is also dI/dV (what NEURON's numerical derivative gives).
-            let g = self.gbar[k] * self.m[k];
-            out.i[n] += g * (s.v[n] - s.ek);
-            out.g[n] += g;
-        }
-    }
-    fn advance(&mut self, s: &NodeState, dt_ms: f64) {
-        for (k, &n) in self.nodes.iter().enumerate() {
-            let x = rates(s.v[n]);
-            self.m[k] = cnexp(self.m[k], x.inf, x.tau_ms, dt_ms);
-        }
-    }
-    fn states(&self) -> Vec<(&'static str, &[f64])> {
-        vec![("m", &self.m)]
-    }
-}
+/// SKv3_1 inserted in a set of nodes (`SKv31::new(nodes, gbar)`, gbar in S/cm²).
+pub type SKv31 = MChannel<Kinetics>;
 
 #[cfg(test)]
 mod tests {
