@@ -114,7 +114,7 @@ fn decode_numbers(descr: &str, data: &[u8]) -> Result<Vec<f64>, String> {
     };
     macro_rules! read {
         ($t:ty, $n:expr, $conv:expr) => {{
-            if data.len() % $n != 0 {
+            if !data.len().is_multiple_of($n) {
                 return Err(format!("array data of {} bytes is not a whole number of {descr} elements", data.len()));
             }
             data.chunks_exact($n)
