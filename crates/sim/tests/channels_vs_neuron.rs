@@ -292,36 +292,21 @@ fn every_oracle_case_is_tested() {
 
 type Rates = fn(f64) -> Vec<Gate>;
 
+/// Gates m and h of any m^p·h channel, as a list.
+fn mh_rates<K: mechanisms::gated::MhKinetics>(v: f64) -> Vec<Gate> {
+    let (m, h) = K::rates(v);
+    vec![m, h]
+}
+
 fn rust_rates(name: &str) -> Rates {
     match name {
-        "NaTa_t" => |v| {
-            let (m, h) = nata_t::rates(v);
-            vec![m, h]
-        },
-        "NaTs2_t" => |v| {
-            let (m, h) = nats2_t::rates(v);
-            vec![m, h]
-        },
-        "Nap_Et2" => |v| {
-            let (m, h) = nap_et2::rates(v);
-            vec![m, h]
-        },
-        "K_Pst" => |v| {
-            let (m, h) = k_pst::rates(v);
-            vec![m, h]
-        },
-        "K_Tst" => |v| {
-            let (m, h) = k_tst::rates(v);
-            vec![m, h]
-        },
-        "Ca_HVA" => |v| {
-            let (m, h) = ca_hva::rates(v);
-            vec![m, h]
-        },
-        "Ca_LVAst" => |v| {
-            let (m, h) = ca_lvast::rates(v);
-            vec![m, h]
-        },
+        "NaTa_t" => mh_rates::<nata_t::Kinetics>,
+        "NaTs2_t" => mh_rates::<nats2_t::Kinetics>,
+        "Nap_Et2" => mh_rates::<nap_et2::Kinetics>,
+        "K_Pst" => mh_rates::<k_pst::Kinetics>,
+        "K_Tst" => mh_rates::<k_tst::Kinetics>,
+        "Ca_HVA" => mh_rates::<ca_hva::Kinetics>,
+        "Ca_LVAst" => mh_rates::<ca_lvast::Kinetics>,
         "SKv3_1" => |v| vec![skv3_1::rates(v)],
         "Im" => |v| vec![im::rates(v)],
         "Ih" => |v| vec![ih::rates(v)],

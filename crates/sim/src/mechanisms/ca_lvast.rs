@@ -45,10 +45,7 @@ pub type CaLvast = MhChannel<Kinetics>;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rel(a: f64, b: f64) -> f64 {
-        ((a - b) / b).abs()
-    }
+    use crate::mechanisms::test_support::rel;
 
     /// Values worked by hand from the spec formulas at points where they simplify.
     #[test]

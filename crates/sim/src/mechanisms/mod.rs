@@ -31,6 +31,15 @@ pub mod pas;
 pub mod sk_e2;
 pub mod skv3_1;
 
+/// Helpers shared by the mechanisms' unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    /// Relative error of `a` against the reference `b`.
+    pub fn rel(a: f64, b: f64) -> f64 {
+        ((a - b) / b).abs()
+    }
+}
+
 pub use ca_hva::CaHva;
 pub use ca_lvast::CaLvast;
 pub use cadynamics::{nernst_mv, CaDynamics};
