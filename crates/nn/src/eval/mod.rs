@@ -6,6 +6,6 @@ pub mod metrics;
 pub mod predict;
 pub mod run;
 
-pub use metrics::{evaluate_predictions, ModeMetrics, VoltageMetrics, FPR_POINTS};
+pub use metrics::{distance_bins, error_growth, evaluate_predictions, summarize_groups, GroupSummary, GrowthBin, ModeMetrics, VoltageMetrics, FPR_POINTS};
 pub use predict::{predict_free, predict_teacher, SimPrediction};
 pub use run::LoadedRun;
