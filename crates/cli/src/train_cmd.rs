@@ -18,7 +18,9 @@ lfdeep train configs/mmoe.toml model.num_experts=8 --data data/nmda --out runs/m
 lfdeep train --resume runs/mh --data data/nmda max_steps=4000\n  \
 lfdeep train configs/tcn.toml --data synthetic:24:8 --out runs/smoke max_steps=50\n\n\
 Short overrides: max_steps=N batch_size=B window_ms=W seed=S; any other key is a dotted\n\
-path into the config (train.lr=3e-4, data.input_mode=inputs, model.tower_hidden=[50]).")]
+path into the config (train.lr=3e-4, data.input_mode=inputs, model.tower_hidden=[50]).\n\
+train.max_seconds=480 stops after the step during which 480 s of wall time ran out\n\
+(then validation and checkpoint as at any stop).")]
 pub struct Args {
     /// Run config (TOML), e.g. configs/mh.toml; with --resume, RUN_DIR/config.toml by default.
     config: Option<String>,
@@ -94,14 +96,14 @@ pub fn run(mut a: Args) -> Result<()> {
     };
     let summary = train(&cfg, source.as_ref(), &out, &device, resume, &mut progress)?;
     println!(
-        "{}: {} parameters, {} steps, best val loss {:.5} (epoch {}), {:.4} s/step{}; run folder {}",
+        "{}: {} parameters, {} steps, best val loss {:.5} (epoch {}), {:.4} s/step; stopped: {}; run folder {}",
         cfg.model.name(),
         summary.num_params,
         summary.steps,
         summary.best_val,
         summary.best_epoch,
         summary.seconds_per_step,
-        if summary.stopped_early { ", stopped early" } else { "" },
+        summary.stop_reason,
         out.display()
     );
     Ok(())

@@ -79,3 +79,26 @@ fn resume_continues_where_the_run_stopped() {
     assert!((a - b).abs() <= 1e-5 * a.abs().max(1.0), "straight {a} vs resumed {b}");
     std::fs::remove_dir_all(&base).ok();
 }
+
+#[test]
+fn time_budget_stops_the_run_cleanly_before_max_steps() {
+    let dir = std::env::temp_dir().join(format!("lfdeep-nn-budget-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let t0 = std::time::Instant::now();
+    let s = run(&config(1_000_000, &["train.max_seconds=0.5"]), &dir, false);
+    let wall = t0.elapsed().as_secs_f64();
+    assert_eq!(s.stop_reason, lfdeep_nn::train::StopReason::TimeBudget);
+    assert!(s.steps >= 1 && s.steps < 1_000_000, "{} steps", s.steps);
+    assert!(!s.stopped_early, "stopped_early means patience");
+    // The last epoch row (validation after the final, partial epoch) is at the stop step, and its checkpoint exists.
+    let last = s.epochs.last().unwrap();
+    assert_eq!(last.step, s.steps);
+    assert!(last.val_loss.is_finite());
+    let csv = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    assert!(csv.lines().last().unwrap().starts_with(&format!("{},{},", last.epoch, s.steps)), "{csv}");
+    let state = std::fs::read_to_string(dir.join("checkpoints/last/state.json")).unwrap();
+    assert!(state.contains(&format!("\"step\": {}", s.steps)) || state.contains(&format!("\"step\":{}", s.steps)), "{state}");
+    // One step of this tiny model plus validation takes well under 10 s even in a debug build.
+    assert!(wall < 10.0, "run took {wall:.1} s for a 0.5 s budget");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -105,6 +105,11 @@ pub struct TrainConfig {
     /// Stop after this many epochs without a validation improvement (0: never).
     pub patience: u64,
     pub min_delta: f64,
+    /// Wall-clock budget of the run in seconds, counted from the start of `train` (data
+    /// preparation included). Checked after every step: the step during which it ran out is
+    /// the last, then validation and checkpoint run as at any stop. None: no budget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_seconds: Option<f64>,
 }
 
 impl Default for TrainConfig {
@@ -126,6 +131,7 @@ impl Default for TrainConfig {
             dend_weight: 1.0,
             patience: 0,
             min_delta: 0.0,
+            max_seconds: None,
         }
     }
 }
@@ -236,6 +242,11 @@ impl RunConfig {
         }
         if !(self.train.lr > 0.0) {
             return Err(NnError::config("train.lr", "must be positive"));
+        }
+        if let Some(s) = self.train.max_seconds {
+            if !(s.is_finite() && s >= 0.0) {
+                return Err(NnError::config("train.max_seconds", format!("{s} must be a finite number of seconds >= 0")));
+            }
         }
         if matches!(self.model, ModelConfig::Elm(_)) && d.input_mode == InputMode::Teacher {
             return Err(NnError::config("data.input_mode", "the ELM neuron runs free: use input_mode = \"inputs\""));

@@ -3,9 +3,10 @@
 pub mod checkpoint;
 pub mod config;
 pub mod loss;
+pub mod step;
 pub mod trainer;
 
 pub use checkpoint::{load_weights, save_weights, TrainState};
 pub use config::{DataConfig, LrSchedule, OptimizerKind, RunConfig, TrainConfig};
 pub use loss::{bce_with_logits, surrogate_loss, LossParts};
-pub use trainer::{evaluate, prepare, train, EpochMetrics, ModelMeta, Prepared, Progress, TrainSummary};
+pub use trainer::{evaluate, prepare, train, EpochMetrics, ModelMeta, Prepared, Progress, StopReason, TrainSummary};

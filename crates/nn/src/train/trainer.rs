@@ -58,6 +58,28 @@ pub enum Progress<'a> {
     Message(String),
 }
 
+/// Why training ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// `train.max_steps` reached.
+    MaxSteps,
+    /// `train.patience` epochs without a validation improvement.
+    EarlyStop,
+    /// `train.max_seconds` ran out.
+    TimeBudget,
+}
+
+impl std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StopReason::MaxSteps => "max_steps reached",
+            StopReason::EarlyStop => "early stop (patience)",
+            StopReason::TimeBudget => "time budget (train.max_seconds) ran out",
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TrainSummary {
     pub run_dir: PathBuf,
@@ -67,6 +89,7 @@ pub struct TrainSummary {
     pub best_val: f64,
     pub best_epoch: u64,
     pub stopped_early: bool,
+    pub stop_reason: StopReason,
     /// Mean wall time per optimiser step (s), excluding validation.
     pub seconds_per_step: f64,
 }
@@ -195,6 +218,7 @@ pub fn train(
     resume: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<TrainSummary> {
+    let run_start = Instant::now();
     std::fs::create_dir_all(run_dir).map_err(|e| NnError::io(run_dir, e))?;
     let prep = prepare(cfg, source)?;
     write_file(&run_dir.join("config.toml"), &cfg.to_toml())?;
@@ -244,7 +268,7 @@ pub fn train(
     }
 
     let t_cfg = &cfg.train;
-    let mut stopped_early = false;
+    let mut stop_reason = StopReason::MaxSteps;
     let mut step_seconds = 0.0;
     let mut steps_timed = 0u64;
     while state.step < t_cfg.max_steps {
@@ -270,6 +294,10 @@ pub fn train(
             n += 1;
             state.step += 1;
             progress(Progress::Step { step: state.step, max_steps: t_cfg.max_steps, loss, lr });
+            if state.step < t_cfg.max_steps && t_cfg.max_seconds.is_some_and(|b| run_start.elapsed().as_secs_f64() >= b) {
+                stop_reason = StopReason::TimeBudget;
+                break;
+            }
         }
         state.epoch += 1;
         let mut m = evaluate(&model, &val_batches, cfg, &prep.norm, &device);
@@ -291,8 +319,17 @@ pub fn train(
         save_checkpoint(run_dir, &model, &optim, &state)?;
         progress(Progress::Epoch(&m));
         epochs.push(m);
+        if stop_reason == StopReason::TimeBudget {
+            progress(Progress::Message(format!(
+                "stopped after step {}: time budget of {} s ran out ({:.1} s elapsed)",
+                state.step,
+                t_cfg.max_seconds.unwrap_or(f64::NAN),
+                run_start.elapsed().as_secs_f64()
+            )));
+            break;
+        }
         if t_cfg.patience > 0 && state.epochs_without_improvement >= t_cfg.patience {
-            stopped_early = true;
+            stop_reason = StopReason::EarlyStop;
             progress(Progress::Message(format!("early stop: no improvement for {} epochs", t_cfg.patience)));
             break;
         }
@@ -304,7 +341,8 @@ pub fn train(
         epochs,
         best_val: state.best_val,
         best_epoch: state.best_epoch,
-        stopped_early,
+        stopped_early: stop_reason == StopReason::EarlyStop,
+        stop_reason,
         seconds_per_step: if steps_timed > 0 { step_seconds / steps_timed as f64 } else { f64::NAN },
     })
 }
