@@ -144,7 +144,137 @@ pub fn predict_teacher(run: &LoadedRun, sim: &Simulation, batch: usize) -> Resul
 }
 
 /// Free-running rollout of several simulations at once (one batch row per simulation).
+///
+/// Device-resident: the input window stays on the device; each ms the model predicts the last
+/// step, the next column (input spikes from a precomputed device raster, the predicted
+/// z-scored voltages fed back through [`feedback_column`]) is appended and the oldest dropped.
+/// Predictions are read back once at the end. Same results as [`predict_free_host`].
 pub fn predict_free(run: &LoadedRun, sims: &[Simulation]) -> Result<Vec<SimPrediction>> {
+    let spec = run.spec();
+    if spec.mode == InputMode::Inputs {
+        return sims.iter().map(|s| predict_teacher(run, s, 64)).collect();
+    }
+    if spec.dend_targets == 0 {
+        return Err(NnError::Data(
+            "free-running needs a model that predicts the dendritic voltages it takes as input (data.predict_dendrites = true)".into(),
+        ));
+    }
+    for s in sims {
+        check(&spec, s)?;
+    }
+    let Some(dur) = sims.first().map(|s| s.duration_ms) else { return Ok(Vec::new()) };
+    if sims.iter().any(|s| s.duration_ms != dur) {
+        return Err(NnError::Data("free-running batches need simulations of equal length".into()));
+    }
+    let (w, nt, nseg, nsyn) = (spec.window, spec.n_targets(), spec.n_segments, spec.n_synapses);
+    let n = sims.len();
+    let mut preds: Vec<SimPrediction> = sims.iter().map(|_| empty_prediction(&spec, dur, w)).collect();
+    if dur == w {
+        return Ok(preds);
+    }
+    let dev = &run.device;
+    // Initial condition: the window ending at ms w (true voltages, one step in the past).
+    let xs = spec.channels() * w;
+    let mut x0 = vec![0.0f32; n * xs];
+    for (b, s) in sims.iter().enumerate() {
+        let soma: Vec<f32> = s.soma_v.iter().map(|&v| v.min(run.norm.soma_clip_mv)).collect();
+        fill_window(&spec, &run.norm, s, &s.segment_v, &soma, 1, &mut x0[b * xs..(b + 1) * xs]);
+    }
+    let x0 = Tensor::<3>::from_data(TensorData::new(x0, [n, spec.channels(), w]), dev);
+    // Input raster [n, synapses, dur] (0/1).
+    let mut raster = vec![0.0f32; n * nsyn * dur];
+    for (b, s) in sims.iter().enumerate() {
+        for (c, times) in s.input_spikes.iter().enumerate() {
+            for &t in times.iter().filter(|&&t| (t as usize) < dur) {
+                raster[(b * nsyn + c) * dur + t as usize] = 1.0;
+            }
+        }
+    }
+    let raster = Tensor::<3>::from_data(TensorData::new(raster, [n, nsyn, dur]), dev);
+    let fb = Feedback::new(&run.norm, run.pca.as_ref(), nseg, dev);
+    let mut rows = Vec::with_capacity(dur - w);
+    rollout(&run.model, x0, &raster, w, dur - w, &fb, |y| rows.push(y));
+    // [n, steps, targets], read back once.
+    let y = Tensor::cat(rows, 1).into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 predictions");
+    let steps = dur - w;
+    let mut zbuf = vec![0.0f32; nseg];
+    for (b, p) in preds.iter_mut().enumerate() {
+        for j in 0..steps {
+            let row = &y[(b * steps + j) * nt..(b * steps + j + 1) * nt];
+            write_row(p, row, w + j, &run.norm, run.pca.as_ref(), nseg, &mut zbuf);
+        }
+    }
+    Ok(preds)
+}
+
+/// How predicted targets become the voltage channels of the next input column, on the device.
+pub struct Feedback {
+    /// Soma z-score of the clip voltage: the soma channel holds the clipped trace.
+    pub soma_clip_z: f32,
+    /// PCA: coefficients [.., k] · `pca_basis` [k, segments] = segment z-scores (whitened
+    /// components scaled by √eigenvalue, as [`Pca::reconstruct`]).
+    pub pca_basis: Option<Tensor<2>>,
+}
+
+impl Feedback {
+    pub fn new(norm: &Normalization, pca: Option<&Pca>, n_segments: usize, device: &Device) -> Self {
+        let soma_clip_z = (norm.soma_clip_mv - norm.soma_mean) / norm.soma_std;
+        let pca_basis = pca.map(|p| {
+            let k = p.n_components();
+            let m: Vec<f32> = (0..k)
+                .flat_map(|j| {
+                    let s = p.eigenvalues[j].sqrt();
+                    p.components[j * n_segments..(j + 1) * n_segments].iter().map(move |&c| c * s)
+                })
+                .collect();
+            Tensor::<2>::from_data(TensorData::new(m, [k, n_segments]), device)
+        });
+        Feedback { soma_clip_z, pca_basis }
+    }
+}
+
+/// The voltage channels [batch, segments + 1, 1] of the next input column from one predicted
+/// step y [batch, 1, targets] (spike, soma, dendritic targets; all z-scored). A voltage goes
+/// through mV and back in the host version; here it stays a z-score (the segment channels use
+/// the target's own z-scoring, `data::windows`), and the soma is clipped at the clip voltage.
+pub fn feedback_column(y: Tensor<3>, fb: &Feedback) -> Tensor<3> {
+    let [b, _, k] = y.dims();
+    let soma = y.clone().slice([0..b, 0..1, 1..2]).clamp_max(fb.soma_clip_z);
+    let dend = y.slice([0..b, 0..1, 2..k]);
+    let seg = match &fb.pca_basis {
+        Some(m) => dend.reshape([b, k - 2]).matmul(m.clone()).unsqueeze_dim::<3>(1),
+        None => dend,
+    };
+    // [b, 1, segments + 1] → [b, segments + 1, 1]
+    Tensor::cat(vec![seg, soma], 2).swap_dims(1, 2)
+}
+
+/// Runs `steps` free-running steps from the window `x` [batch, channels, w], whose last column
+/// is the first predicted ms. `raster` [batch, synapses, ms] holds the input spikes, column
+/// `first_col` being that first predicted ms. After each prediction y [batch, 1, targets]
+/// (handed to `on_step`), the window drops its oldest column and appends the next ms: its
+/// input spikes and the fed-back voltages of the ms just predicted (one step in the past, as
+/// in training). Nothing is read back here.
+pub fn rollout(model: &Surrogate, mut x: Tensor<3>, raster: &Tensor<3>, first_col: usize, steps: usize, fb: &Feedback, mut on_step: impl FnMut(Tensor<3>)) {
+    let [b, c, w] = x.dims();
+    let nsyn = raster.dims()[1];
+    for j in 0..steps {
+        let y = model.forward_last(x.clone(), 1);
+        if j + 1 < steps {
+            let col = first_col + j + 1;
+            let spikes = raster.clone().slice([0..b, 0..nsyn, col..col + 1]);
+            let v = feedback_column(y.clone(), fb);
+            let next = Tensor::cat(vec![spikes, v], 1);
+            debug_assert_eq!(next.dims()[1], c);
+            x = Tensor::cat(vec![x.slice([0..b, 0..c, 1..w]), next], 2);
+        }
+        on_step(y);
+    }
+}
+
+/// The host-side free-running rollout (every window assembled on the host, one upload and one
+/// read-back per ms): slow, kept as the test oracle of [`predict_free`].
+pub fn predict_free_host(run: &LoadedRun, sims: &[Simulation]) -> Result<Vec<SimPrediction>> {
     let spec = run.spec();
     if spec.mode == InputMode::Inputs {
         return sims.iter().map(|s| predict_teacher(run, s, 64)).collect();

@@ -1,0 +1,40 @@
+//! One optimiser step outside the training loop, for benchmarks: the optimiser a run config
+//! asks for and a forward + backward + update on device tensors already in place.
+//!
+//! `build_optimizer` mirrors the trainer's private builder (same config fields, same
+//! clipping) so `lfdeep bench train` times the optimiser a real run uses.
+
+use burn::grad_clipping::GradientClippingConfig;
+use burn::optim::decay::WeightDecayConfig;
+use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+
+use super::config::{OptimizerKind, RunConfig};
+use super::loss::surrogate_loss;
+use crate::models::Surrogate;
+
+/// The optimiser of `cfg.train` (Adam or AdamW, weight decay, per-tensor gradient clipping).
+pub fn build_optimizer(cfg: &RunConfig) -> ModuleOptimizer {
+    let t = &cfg.train;
+    let clip = (t.grad_clip_norm > 0.0).then(|| GradientClippingConfig::Norm(t.grad_clip_norm as f32));
+    match t.optimizer {
+        OptimizerKind::Adam => AdamConfig::new()
+            .with_weight_decay((t.weight_decay > 0.0).then(|| WeightDecayConfig::new(t.weight_decay as f32)))
+            .with_grad_clipping(clip)
+            .init(),
+        OptimizerKind::Adamw => AdamWConfig::new().with_weight_decay(t.weight_decay as f32).with_grad_clipping(clip).init(),
+    }
+}
+
+/// Forward on `x` [batch, channels, window], the surrogate loss against `y`
+/// [batch, out_steps, targets], backward, optimiser update at `step`'s learning rate and the
+/// model's constraints, as the trainer's inner loop does. Returns the updated model and the
+/// loss tensor (not read back: the caller decides when to synchronise).
+pub fn train_step(model: Surrogate, optim: &mut ModuleOptimizer, cfg: &RunConfig, x: Tensor<3>, y: Tensor<3>, step: u64) -> (Surrogate, Tensor<1>) {
+    let t = &cfg.train;
+    let out_steps = y.dims()[1];
+    let parts = surrogate_loss(model.forward_last(x, out_steps), y, t.spike_weight, t.soma_weight, t.dend_weight);
+    let grads = GradientsParams::from_grads(parts.total.backward(), &model);
+    let model = optim.step(t.lr_at(step), model, grads).enforce_constraints();
+    (model, parts.total)
+}
