@@ -1,15 +1,21 @@
 //! `lfdeep evaluate RUN_DIR --data DATASET [--out REPORT_DIR]`: the field's metrics of a trained
 //! run on the whole simulations of its test split (teacher-forced one-step and free-running),
-//! as `metrics.json`, a Markdown report and PNG figures.
+//! as `metrics.json`, a Markdown report and PNG figures: per-segment errors summarised by region
+//! (basal, trunk/oblique, tuft; see `cell`) and path-distance bin, error growth over time,
+//! traces, ROC, per-segment error, the morphology coloured by error and voltage maps.
+
+mod cell;
+mod figures;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use lfdeep_nn::data::{synthetic_dataset, InMemorySource, Simulation, SimulationSource, SyntheticConfig};
-use lfdeep_nn::eval::{evaluate_predictions, predict_free, predict_teacher, LoadedRun, ModeMetrics, SimPrediction};
+use lfdeep_nn::eval::{distance_bins, error_growth, evaluate_predictions, predict_free, predict_teacher, summarize_groups, GrowthBin, LoadedRun, ModeMetrics, SimPrediction};
 use serde_json::{json, Value};
 
 use crate::plot::{palette, styled_panels, Panel, Series};
+pub use cell::TargetCell;
 
 #[derive(clap::Args)]
 #[command(after_help = "Examples:\n  \
@@ -40,11 +46,17 @@ pub struct Args {
     /// Windows per forward pass in teacher-forced prediction.
     #[arg(long, default_value_t = 64)]
     batch: usize,
+    /// Width of the path-distance bins of the per-segment summaries (µm).
+    #[arg(long, default_value_t = 200.0)]
+    distance_bin_um: f64,
+    /// Width of the time bins of the error-growth curve (ms since the start of the prediction).
+    #[arg(long, default_value_t = 250)]
+    growth_bin_ms: usize,
 }
 
-/// Opens `--data` as `lfdeep train` does; also returns the region of each dendritic target
-/// when the dataset has a segment table.
-pub fn open_data(spec: &str) -> Result<(Box<dyn SimulationSource>, Option<Vec<String>>)> {
+/// Opens `--data` as `lfdeep train` does; also returns where each dendritic target lies on
+/// the cell when the dataset is a store (none for synthetic data).
+pub fn open_data(spec: &str) -> Result<(Box<dyn SimulationSource>, Option<TargetCell>)> {
     if let Some(rest) = spec.strip_prefix("synthetic:") {
         let parts: Vec<&str> = rest.split(':').collect();
         let num = |i: usize, default: usize, what: &str| -> Result<usize> {
@@ -57,44 +69,45 @@ pub fn open_data(spec: &str) -> Result<(Box<dyn SimulationSource>, Option<Vec<St
     let dir = Path::new(spec);
     let source = crate::store_source::StoreSource::open(dir)?;
     let store = lfdeep_data::store::Store::open(dir).with_context(|| format!("opening dataset {}", dir.display()))?;
-    let table = store.read_segment_table().with_context(|| format!("reading the segment table of {}", dir.display()))?;
     // The same rows, in the same order, as StoreSource's dendritic targets.
-    let regions = table.region.iter().filter(|r| matches!(r.as_str(), "basal" | "apical")).cloned().collect();
-    Ok((Box::new(source), Some(regions)))
+    let cell = TargetCell::from_store(&store).with_context(|| format!("reading the segment table of {}", dir.display()))?;
+    Ok((Box::new(source), Some(cell)))
 }
 
-fn mode_json(all: &ModeMetrics, headline: Option<&ModeMetrics>, regions: Option<&[String]>) -> Value {
+/// One evaluation mode: metrics over all simulations, the 0–24-spike subset, and error growth.
+struct ModeEval {
+    all: ModeMetrics,
+    headline: Option<ModeMetrics>,
+    growth: Vec<GrowthBin>,
+}
+
+fn tpr_json(m: &ModeMetrics) -> Value {
+    json!(m.spike_tpr_at_fpr.iter().map(|&(f, t)| json!({"fpr": f, "tpr": t})).collect::<Vec<_>>())
+}
+
+fn mode_json(m: &ModeEval, cell: Option<&TargetCell>, distance_bin_um: f64) -> Value {
+    let all = &m.all;
     let mut v = serde_json::to_value(all).expect("metrics serialise");
-    v["spike_tpr_at_fpr"] = json!(all.spike_tpr_at_fpr.iter().map(|&(f, t)| json!({"fpr": f, "tpr": t})).collect::<Vec<_>>());
-    if let Some(h) = headline {
+    v["spike_tpr_at_fpr"] = tpr_json(all);
+    if let Some(h) = &m.headline {
         let mut hv = serde_json::to_value(h).expect("metrics serialise");
         hv.as_object_mut().unwrap().remove("segments");
-        hv["spike_tpr_at_fpr"] = json!(h.spike_tpr_at_fpr.iter().map(|&(f, t)| json!({"fpr": f, "tpr": t})).collect::<Vec<_>>());
+        hv["spike_tpr_at_fpr"] = tpr_json(h);
         v["headline_0_24_spikes"] = hv;
     }
-    if let Some(r) = regions.filter(|r| r.len() == all.segments.rmse_mv.len()) {
-        let mut by = serde_json::Map::new();
-        for name in ["basal", "apical"] {
-            let idx: Vec<usize> = (0..r.len()).filter(|&i| r[i] == name).collect();
-            if idx.is_empty() {
-                continue;
-            }
-            let m = |xs: &[f64]| idx.iter().map(|&i| xs[i]).sum::<f64>() / idx.len() as f64;
-            by.insert(
-                name.into(),
-                json!({"n_segments": idx.len(), "rmse_mv_mean": m(&all.segments.rmse_mv),
-                       "explained_variance_mean": m(&all.segments.explained_variance), "pearson_mean": m(&all.segments.pearson)}),
-            );
-        }
-        v["segments_by_region"] = Value::Object(by);
+    if let Some(c) = cell.filter(|c| c.len() == all.segments.rmse_mv.len()) {
+        v["segments_by_region"] = json!(summarize_groups(&all.segments, &c.region_groups()));
+        v["segments_by_distance"] = json!(summarize_groups(&all.segments, &distance_bins(&c.path_soma_um, distance_bin_um)));
     }
+    v["error_growth"] = json!(m.growth);
     v
 }
 
-fn evaluate_mode(sims: &[Simulation], preds: &[SimPrediction], ignore_ms: usize, clip: f32) -> Result<(ModeMetrics, Option<ModeMetrics>)> {
+fn evaluate_mode(sims: &[Simulation], preds: &[SimPrediction], ignore_ms: usize, clip: f32, growth_bin_ms: usize) -> Result<ModeEval> {
     let s: Vec<&Simulation> = sims.iter().collect();
     let p: Vec<&SimPrediction> = preds.iter().collect();
     let all = evaluate_predictions(&s, &p, ignore_ms, clip)?;
+    let growth = error_growth(&s, &p, ignore_ms, clip, growth_bin_ms)?;
     let keep: Vec<usize> = (0..sims.len()).filter(|&i| sims[i].output_spikes_ms.len() <= 24).collect();
     let headline = if keep.is_empty() {
         None
@@ -103,7 +116,7 @@ fn evaluate_mode(sims: &[Simulation], preds: &[SimPrediction], ignore_ms: usize,
         let hp: Vec<&SimPrediction> = keep.iter().map(|&i| &preds[i]).collect();
         Some(evaluate_predictions(&hs, &hp, ignore_ms, clip)?)
     };
-    Ok((all, headline))
+    Ok(ModeEval { all, headline, growth })
 }
 
 fn fmt(x: f64) -> String {
@@ -115,9 +128,12 @@ fn fmt(x: f64) -> String {
 }
 
 pub fn run(a: Args) -> Result<()> {
+    if !(a.distance_bin_um > 0.0) || a.growth_bin_ms == 0 {
+        bail!("--distance-bin-um and --growth-bin-ms must be positive");
+    }
     let device = lfdeep_nn::device_from_name(&a.device)?;
     let run = LoadedRun::load(&a.run_dir, &device).with_context(|| format!("loading run {}", a.run_dir.display()))?;
-    let (source, regions) = open_data(&a.data)?;
+    let (source, cell) = open_data(&a.data)?;
     let mut test = run.splits.test.clone();
     test.sort_unstable();
     if test.is_empty() {
@@ -138,10 +154,10 @@ pub fn run(a: Args) -> Result<()> {
     let t0 = std::time::Instant::now();
     let teacher: Vec<SimPrediction> = sims.iter().map(|s| predict_teacher(&run, s, a.batch)).collect::<lfdeep_nn::Result<_>>()?;
     let teacher_s = t0.elapsed().as_secs_f64();
-    let (t_all, t_head) = evaluate_mode(&sims, &teacher, a.ignore_ms, clip)?;
-    eprintln!("teacher-forced: {teacher_s:.1} s; AUC {} soma RMSE {} mV", fmt(t_all.spike_auc), fmt(t_all.soma_rmse_mv));
+    let t_eval = evaluate_mode(&sims, &teacher, a.ignore_ms, clip, a.growth_bin_ms)?;
+    eprintln!("teacher-forced: {teacher_s:.1} s; AUC {} soma RMSE {} mV", fmt(t_eval.all.spike_auc), fmt(t_eval.all.soma_rmse_mv));
 
-    let mut free: Option<(Vec<SimPrediction>, ModeMetrics, Option<ModeMetrics>)> = None;
+    let mut free: Option<(Vec<SimPrediction>, ModeEval)> = None;
     let mut free_note = String::from("skipped (--no-free)");
     if !a.no_free {
         let t0 = std::time::Instant::now();
@@ -160,7 +176,7 @@ pub fn run(a: Args) -> Result<()> {
         match err {
             Some(e) => free_note = format!("unavailable: {e}"),
             None => {
-                let (all, head) = evaluate_mode(&sims, &preds, a.ignore_ms, clip)?;
+                let ev = evaluate_mode(&sims, &preds, a.ignore_ms, clip, a.growth_bin_ms)?;
                 free_note = match run.spec().mode {
                     lfdeep_nn::data::InputMode::Inputs => "identical to teacher-forced: an `inputs`-mode model sees only synaptic input".into(),
                     lfdeep_nn::data::InputMode::Teacher => format!(
@@ -169,13 +185,17 @@ pub fn run(a: Args) -> Result<()> {
                         t0.elapsed().as_secs_f64()
                     ),
                 };
-                eprintln!("free-running: {free_note}; AUC {} soma RMSE {} mV", fmt(all.spike_auc), fmt(all.soma_rmse_mv));
-                free = Some((preds, all, head));
+                eprintln!("free-running: {free_note}; AUC {} soma RMSE {} mV", fmt(ev.all.spike_auc), fmt(ev.all.soma_rmse_mv));
+                free = Some((preds, ev));
             }
         }
     }
 
-    let r = regions.as_deref();
+    let c = cell.as_ref();
+    let has_segments = !t_eval.all.segments.rmse_mv.is_empty();
+    let segment_note = (!has_segments).then_some(
+        "the model predicts only the spike and the soma voltage (data.predict_dendrites = false), so per-segment metrics and figures are omitted",
+    );
     let metrics = json!({
         "run": a.run_dir.display().to_string(),
         "data": a.data,
@@ -185,31 +205,41 @@ pub fn run(a: Args) -> Result<()> {
         "input_mode": run.spec().mode,
         "ignore_ms": a.ignore_ms,
         "test_simulations": test,
-        "teacher": mode_json(&t_all, t_head.as_ref(), r),
-        "free": match &free { Some((_, m, h)) => mode_json(m, h.as_ref(), r), None => json!({"note": free_note}) },
+        "regions": c.filter(|_| has_segments).map(|c| json!({"definition": c.definition, "distance_bin_um": a.distance_bin_um})),
+        "error_growth_bin_ms": a.growth_bin_ms,
+        "segments_note": segment_note,
+        "teacher": mode_json(&t_eval, c, a.distance_bin_um),
+        "free": match &free { Some((_, m)) => mode_json(m, c, a.distance_bin_um), None => json!({"note": free_note}) },
     });
     let p = out.join("metrics.json");
     std::fs::write(&p, serde_json::to_string_pretty(&metrics)?).with_context(|| format!("writing {}", p.display()))?;
 
-    figures(&out, &sims, &teacher, free.as_ref().map(|f| &f.0), &t_all, free.as_ref().map(|f| &f.1), a.ignore_ms, clip, r)?;
+    let f = free.as_ref().map(|(p, m)| (p, m));
+    // Figures of an earlier evaluation into the same folder must not outlive it (the report
+    // links the ones that exist).
+    for name in ["traces.png", "roc.png", "error_growth.png", "segment_error.png", "morphology_error.png", "voltage_map.png", "training.png"] {
+        let _ = std::fs::remove_file(out.join(name));
+    }
+    make_figures(&out, &sims, &teacher, &t_eval, f, a.ignore_ms, clip, c)?;
     training_curves(&out, &a.run_dir.join("metrics.csv"))?;
-    report(&out, &a, &run, &t_all, t_head.as_ref(), free.as_ref().map(|f| (&f.1, f.2.as_ref())), &free_note, sims.len())?;
-    println!("{}: teacher AUC {} soma RMSE {} mV EV {}; report {}", run.meta.kind, fmt(t_all.spike_auc), fmt(t_all.soma_rmse_mv), fmt(t_all.soma_explained_variance), out.join("report.md").display());
+    report(&out, &a, &run, &t_eval, f.map(|x| x.1), &free_note, segment_note, sims.len(), c)?;
+    println!("{}: teacher AUC {} soma RMSE {} mV EV {}; report {}", run.meta.kind, fmt(t_eval.all.spike_auc), fmt(t_eval.all.soma_rmse_mv), fmt(t_eval.all.soma_explained_variance), out.join("report.md").display());
     Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
-fn figures(
+fn make_figures(
     out: &Path,
     sims: &[Simulation],
     teacher: &[SimPrediction],
-    free: Option<&Vec<SimPrediction>>,
-    t_all: &ModeMetrics,
-    f_all: Option<&ModeMetrics>,
+    t_eval: &ModeEval,
+    free: Option<(&Vec<SimPrediction>, &ModeEval)>,
     ignore_ms: usize,
     clip: f32,
-    regions: Option<&[String]>,
+    cell: Option<&TargetCell>,
 ) -> Result<()> {
+    let t_all = &t_eval.all;
+    let f_all = free.map(|f| &f.1.all);
     // Traces of the test simulation with the most output spikes.
     let i = (0..sims.len()).max_by_key(|&i| sims[i].output_spikes_ms.len()).unwrap();
     let (sim, tp) = (&sims[i], &teacher[i]);
@@ -222,25 +252,27 @@ fn figures(
     let mut prob = vec![Series { label: "teacher-forced".into(), points: trace(&|t| tp.spike_prob[t]), color: palette(0) }];
     let bins = sim.spike_bins();
     prob.push(Series { label: "true spike".into(), points: trace(&|t| if bins.binary_search(&t).is_ok() { 1.0 } else { 0.0 }), color: RGBColor(0, 0, 0) });
-    if let Some(f) = free {
+    if let Some((f, _)) = free {
         soma.push(Series { label: "free-running".into(), points: trace(&|t| f[i].soma_mv[t] as f64), color: palette(1) });
         prob.push(Series { label: "free-running".into(), points: trace(&|t| f[i].spike_prob[t]), color: palette(1) });
     }
     let mut panels = vec![
-        Panel { title: format!("soma, test simulation {i}"), x_label: "time (ms)".into(), y_label: "mV".into(), series: soma },
+        Panel { title: format!("soma, test simulation {i} ({} output spikes)", sim.output_spikes_ms.len()), x_label: "time (ms)".into(), y_label: "voltage (mV)".into(), series: soma },
         Panel { title: "spike probability".into(), x_label: "time (ms)".into(), y_label: "p".into(), series: prob },
     ];
-    if !tp.segment_mv.is_empty() {
+    let has_segments = !tp.segment_mv.is_empty();
+    if has_segments {
         let d = sim.duration_ms;
-        let seg = sim.n_segments - 1; // the last target (the most distal apical one on a real cell)
-        let mut s = vec![
-            Series { label: "true".into(), points: trace(&|t| sim.segment(seg)[t] as f64), color: RGBColor(0, 0, 0) },
-            Series { label: "teacher-forced".into(), points: trace(&|t| tp.segment_mv[seg * d + t] as f64), color: palette(0) },
-        ];
-        if let Some(f) = free {
-            s.push(Series { label: "free-running".into(), points: trace(&|t| f[i].segment_mv[seg * d + t] as f64), color: palette(1) });
+        for (seg, title) in figures::trace_sites(cell, t_all) {
+            let mut s = vec![
+                Series { label: "true".into(), points: trace(&|t| sim.segment(seg)[t] as f64), color: RGBColor(0, 0, 0) },
+                Series { label: "teacher-forced".into(), points: trace(&|t| tp.segment_mv[seg * d + t] as f64), color: palette(0) },
+            ];
+            if let Some((f, _)) = free {
+                s.push(Series { label: "free-running".into(), points: trace(&|t| f[i].segment_mv[seg * d + t] as f64), color: palette(1) });
+            }
+            panels.push(Panel { title, x_label: "time (ms)".into(), y_label: "voltage (mV)".into(), series: s });
         }
-        panels.push(Panel { title: format!("dendritic target {seg}"), x_label: "time (ms)".into(), y_label: "mV".into(), series: s });
     }
     styled_panels(&out.join("traces.png"), "Predicted vs true", &panels, &[], 1200, 260)?;
 
@@ -251,42 +283,27 @@ fn figures(
     roc.push(Series { label: "chance".into(), points: vec![(0.0, 0.0), (1.0, 1.0)], color: RGBColor(160, 160, 160) });
     styled_panels(&out.join("roc.png"), "Spike ROC (t ≥ ignore)", &[Panel { title: "ROC".into(), x_label: "false-positive rate".into(), y_label: "true-positive rate".into(), series: roc }], &[], 600, 520)?;
 
-    if !t_all.segments.rmse_mv.is_empty() {
-        // Strip plot: per-segment RMSE by region (region k spans x ∈ [k, k + 0.8], segments in
-        // table order); without a segment table, x is the dendritic target index.
-        let n = t_all.segments.rmse_mv.len();
-        let names: Option<&[String]> = regions.filter(|r| r.len() == n);
-        let mut kinds: Vec<String> = names.map(|r| r.to_vec()).unwrap_or_default();
-        kinds.sort();
-        kinds.dedup();
-        let x_label = match names {
-            Some(_) => format!("region: {}", kinds.iter().enumerate().map(|(k, r)| format!("{k} = {r}")).collect::<Vec<_>>().join(", ")),
-            None => "dendritic target index".into(),
-        };
-        let pts = |m: &ModeMetrics| -> Vec<Series> {
-            match names {
-                Some(r) => kinds
-                    .iter()
-                    .enumerate()
-                    .map(|(k, name)| {
-                        let idx: Vec<usize> = (0..n).filter(|&i| &r[i] == name).collect();
-                        let c = idx.len().max(1) as f64;
-                        Series {
-                            label: name.clone(),
-                            points: idx.iter().enumerate().map(|(j, &i)| (k as f64 + 0.8 * j as f64 / c, m.segments.rmse_mv[i])).collect(),
-                            color: palette(k + 2),
-                        }
-                    })
-                    .collect(),
-                None => vec![Series { label: "segment".into(), points: (0..n).map(|i| (i as f64, m.segments.rmse_mv[i])).collect(), color: palette(2) }],
-            }
-        };
-        let mut panels = vec![Panel { title: "teacher-forced: per-segment RMSE".into(), x_label: x_label.clone(), y_label: "RMSE (mV)".into(), series: pts(t_all) }];
+    let mut growth: Vec<(&str, &[GrowthBin])> = vec![("teacher-forced", &t_eval.growth)];
+    if let Some((_, f)) = free {
+        growth.push(("free-running", &f.growth));
+    }
+    figures::error_growth(&out.join("error_growth.png"), &growth)?;
+
+    if has_segments {
+        let mut modes: Vec<(&str, &ModeMetrics)> = vec![("teacher-forced", t_all)];
         if let Some(f) = f_all {
-            panels.push(Panel { title: "free-running: per-segment RMSE".into(), x_label, y_label: "RMSE (mV)".into(), series: pts(f) });
+            modes.push(("free-running", f));
         }
-        let dots = vec![true; panels.len()];
-        styled_panels(&out.join("segment_error.png"), "Per-segment error", &panels, &dots, 900, 320)?;
+        figures::segment_error(&out.join("segment_error.png"), cell, &modes)?;
+        if let Some(c) = cell.filter(|c| c.len() == t_all.segments.rmse_mv.len()) {
+            figures::morphology_error(&out.join("morphology_error.png"), c, &modes)?;
+        }
+        let mut maps: Vec<(&str, &SimPrediction)> = vec![("teacher-forced", tp)];
+        if let Some((f, _)) = free {
+            maps.push(("free-running", &f[i]));
+        }
+        let start = maps.iter().map(|(_, p)| p.first_ms).max().unwrap_or(0).max(ignore_ms);
+        figures::voltage_map(&out.join("voltage_map.png"), sim, &maps, cell, start)?;
     }
     Ok(())
 }
@@ -314,7 +331,8 @@ fn training_curves(out: &Path, csv: &Path) -> Result<()> {
     styled_panels(&out.join("training.png"), "Training curves", &panels, &[], 900, 300)
 }
 
-fn report(out: &Path, a: &Args, run: &LoadedRun, t: &ModeMetrics, th: Option<&ModeMetrics>, free: Option<(&ModeMetrics, Option<&ModeMetrics>)>, free_note: &str, n: usize) -> Result<()> {
+#[allow(clippy::too_many_arguments)]
+fn report(out: &Path, a: &Args, run: &LoadedRun, t: &ModeEval, free: Option<&ModeEval>, free_note: &str, segment_note: Option<&str>, n: usize, cell: Option<&TargetCell>) -> Result<()> {
     let mut s = format!(
         "# Evaluation of `{}`\n\nModel `{}` ({} parameters, input mode {:?}), weights `{}`; data `{}`; {n} test simulations \
 (split by simulation as in training); metrics from t ≥ {} ms. Soma voltage against the true trace clipped at {} mV.\n\n",
@@ -328,24 +346,49 @@ fn report(out: &Path, a: &Args, run: &LoadedRun, t: &ModeMetrics, th: Option<&Mo
             fmt(m.soma_explained_variance), fmt(m.segments_rmse_mv_mean), fmt(m.segments_explained_variance_mean), fmt(m.segments_pearson_mean)
         )
     };
-    s += &row("teacher-forced", "all", t);
-    if let Some(h) = th {
-        s += &row("teacher-forced", "0–24 spikes", h);
+    let mut modes: Vec<(&str, &ModeEval)> = vec![("teacher-forced", t)];
+    if let Some(f) = free {
+        modes.push(("free-running", f));
     }
-    if let Some((f, fh)) = free {
-        s += &row("free-running", "all", f);
-        if let Some(h) = fh {
-            s += &row("free-running", "0–24 spikes", h);
+    for (mode, m) in &modes {
+        s += &row(mode, "all", &m.all);
+        if let Some(h) = &m.headline {
+            s += &row(mode, "0–24 spikes", h);
         }
     }
     s += &format!("\nFree-running: {free_note}.\n\nTPR at FPR (teacher-forced, all): {}\n\n",
-        t.spike_tpr_at_fpr.iter().map(|(f, r)| format!("{f}: {}", fmt(*r))).collect::<Vec<_>>().join(", "));
-    s += "![traces](traces.png)\n\n![ROC](roc.png)\n\n";
-    if out.join("training.png").exists() {
-        s += "![training curves](training.png)\n\n";
+        t.all.spike_tpr_at_fpr.iter().map(|(f, r)| format!("{f}: {}", fmt(*r))).collect::<Vec<_>>().join(", "));
+    if let Some(note) = segment_note {
+        s += &format!("Dendritic segments: {note}.\n\n");
     }
-    if out.join("segment_error.png").exists() {
-        s += "![per-segment error](segment_error.png)\n";
+    if let Some(c) = cell.filter(|c| c.len() == t.all.segments.rmse_mv.len()) {
+        s += &format!("## Per-segment error by region and path distance\n\nMeans over the segments of each group (median RMSE too); {}.\n\n", c.definition);
+        s += "| mode | group | segments | RMSE mean (mV) | RMSE median (mV) | EV mean | r mean |\n|---|---|---|---|---|---|---|\n";
+        for (mode, m) in &modes {
+            let groups = c.region_groups().into_iter().chain(distance_bins(&c.path_soma_um, a.distance_bin_um));
+            for g in summarize_groups(&m.all.segments, &groups.collect::<Vec<_>>()) {
+                s += &format!("| {mode} | {} | {} | {} | {} | {} | {} |\n", g.name, g.n_segments, fmt(g.rmse_mv_mean), fmt(g.rmse_mv_median), fmt(g.explained_variance_mean), fmt(g.pearson_mean));
+            }
+        }
+        s += "\n";
+    }
+    s += &format!("## Error growth\n\nRMSE per {} ms bin of time since the start of the prediction (free-running: since the rollout started from the true voltages); \
+only ms at or after {} ms count.\n\n| mode | bin (ms) | soma RMSE (mV) | mean segment RMSE (mV) |\n|---|---|---|---|\n", a.growth_bin_ms, a.ignore_ms);
+    for (mode, m) in &modes {
+        for b in &m.growth {
+            s += &format!("| {mode} | {}–{} | {} | {} |\n", b.from_ms, b.to_ms, fmt(b.soma_rmse_mv), fmt(b.segments_rmse_mv_mean));
+        }
+    }
+    s += "\n## Figures\n\n![traces](traces.png)\n\n![ROC](roc.png)\n\n![error growth](error_growth.png)\n\n";
+    for (file, alt) in [
+        ("segment_error.png", "per-segment error by region and distance"),
+        ("morphology_error.png", "per-segment RMSE on the morphology"),
+        ("voltage_map.png", "voltage maps of all segments, true vs predicted"),
+        ("training.png", "training curves"),
+    ] {
+        if out.join(file).exists() {
+            s += &format!("![{alt}]({file})\n\n");
+        }
     }
     let p = out.join("report.md");
     std::fs::write(&p, s).with_context(|| format!("writing {}", p.display()))

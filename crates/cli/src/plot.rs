@@ -229,3 +229,51 @@ pub fn morphology(path: &Path, d: &Discretized, title: &str, values: Option<(&[f
     root.present().with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
+
+/// Viridis (perceptually uniform, dark blue → yellow), t in [0, 1]; for magnitudes.
+pub fn viridis(t: f64) -> RGBColor {
+    // Nine control points of matplotlib's viridis, linearly interpolated.
+    const C: [(f64, f64, f64); 9] = [
+        (68.0, 1.0, 84.0),
+        (71.0, 44.0, 123.0),
+        (59.0, 82.0, 139.0),
+        (44.0, 114.0, 142.0),
+        (33.0, 145.0, 140.0),
+        (39.0, 173.0, 129.0),
+        (92.0, 200.0, 99.0),
+        (170.0, 220.0, 50.0),
+        (253.0, 231.0, 37.0),
+    ];
+    let x = t.clamp(0.0, 1.0) * (C.len() - 1) as f64;
+    let i = (x.floor() as usize).min(C.len() - 2);
+    let u = x - i as f64;
+    let (a, b) = (C[i], C[i + 1]);
+    RGBColor((a.0 + u * (b.0 - a.0)) as u8, (a.1 + u * (b.1 - a.1)) as u8, (a.2 + u * (b.2 - a.2)) as u8)
+}
+
+/// A vertical colour bar for values `lo..hi` drawn with `cmap` (t in [0, 1]) into `area`,
+/// with 5 tick labels and `label` (units) above it.
+pub fn colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, lo: f64, hi: f64, cmap: &dyn Fn(f64) -> RGBColor, label: &str) -> Result<()> {
+    let e = |x: String| anyhow::anyhow!("drawing a colour bar: {x}");
+    let (w, h) = area.dim_in_pixel();
+    let (top, bottom) = (28i32, h as i32 - 12);
+    let (x0, x1) = (8i32, 26i32.min(w as i32));
+    if bottom <= top + 4 {
+        return Ok(());
+    }
+    area.draw(&Text::new(label.to_string(), (2, 4), ("sans-serif", 14))).map_err(|x| e(x.to_string()))?;
+    for y in top..bottom {
+        let t = (bottom - 1 - y) as f64 / (bottom - 1 - top) as f64;
+        area.draw(&Rectangle::new([(x0, y), (x1, y + 1)], cmap(t).filled())).map_err(|x| e(x.to_string()))?;
+    }
+    area.draw(&Rectangle::new([(x0, top), (x1, bottom)], BLACK.stroke_width(1))).map_err(|x| e(x.to_string()))?;
+    for k in 0..5 {
+        let f = k as f64 / 4.0;
+        let y = bottom - 1 - (f * (bottom - 1 - top) as f64).round() as i32;
+        let v = lo + f * (hi - lo);
+        let text = if (hi - lo).abs() >= 10.0 { format!("{v:.0}") } else if (hi - lo).abs() >= 1.0 { format!("{v:.1}") } else { format!("{v:.2}") };
+        area.draw(&PathElement::new(vec![(x1, y), (x1 + 4, y)], BLACK.stroke_width(1))).map_err(|x| e(x.to_string()))?;
+        area.draw(&Text::new(text, (x1 + 6, y - 7), ("sans-serif", 13))).map_err(|x| e(x.to_string()))?;
+    }
+    Ok(())
+}
