@@ -15,5 +15,5 @@ pub mod layers;
 pub mod models;
 pub mod train;
 
-pub use device::device_from_name;
+pub use device::{device_from_name, devices_from_spec};
 pub use error::{NnError, Result};

@@ -3,10 +3,12 @@
 pub mod checkpoint;
 pub mod config;
 pub mod loss;
+pub mod parallel;
 pub mod step;
 pub mod trainer;
 
 pub use checkpoint::{load_weights, save_weights, TrainState};
 pub use config::{DataConfig, LrSchedule, OptimizerKind, RunConfig, TrainConfig};
 pub use loss::{bce_with_logits, surrogate_loss, LossParts};
-pub use trainer::{evaluate, prepare, train, EpochMetrics, ModelMeta, Prepared, Progress, StopReason, TrainSummary};
+pub use parallel::{split_batch, DataParallel, LossWeights};
+pub use trainer::{evaluate, prepare, train, train_on, EpochMetrics, ModelMeta, Prepared, Progress, StopReason, TrainSummary};

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::checkpoint::{load_checkpoint, save_checkpoint, save_weights, TrainState};
 use super::config::{OptimizerKind, RunConfig};
 use super::loss::surrogate_loss;
+use super::parallel::{DataParallel, LossWeights};
 use crate::data::{split_by_simulation, HostBatch, Normalization, Pca, Prefetcher, SimulationSource, Splits, WindowSampler, WindowSpec};
 use crate::error::{NnError, Result};
 use crate::models::{ModelShape, Surrogate};
@@ -103,7 +104,7 @@ pub struct ModelMeta {
     pub num_params: usize,
 }
 
-fn to_tensors(b: &HostBatch, device: &Device) -> (Tensor<3>, Tensor<3>) {
+pub(crate) fn to_tensors(b: &HostBatch, device: &Device) -> (Tensor<3>, Tensor<3>) {
     let s = b.spec;
     let x = Tensor::from_data(TensorData::new(b.inputs.clone(), [b.batch, s.channels(), s.window]), device);
     let y = Tensor::from_data(TensorData::new(b.targets.clone(), [b.batch, s.out_steps, s.n_targets()]), device);
@@ -218,7 +219,28 @@ pub fn train(
     resume: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<TrainSummary> {
+    train_on(cfg, source, run_dir, std::slice::from_ref(device), resume, progress)
+}
+
+/// [`train`] on one or more devices. With several, each step splits the global batch
+/// (`data.batch_size`) over them, data-parallel (see [`super::parallel`]); the model, the
+/// optimiser, validation and checkpoints live on the first device. Same seed and data order as
+/// one device: the same trajectory up to floating-point reduction order (batch norm aside).
+pub fn train_on(
+    cfg: &RunConfig,
+    source: &dyn SimulationSource,
+    run_dir: &Path,
+    devices: &[Device],
+    resume: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<TrainSummary> {
     let run_start = Instant::now();
+    let Some(device) = devices.first() else {
+        return Err(NnError::config("--device", "no device given"));
+    };
+    if cfg.data.batch_size < devices.len() {
+        return Err(NnError::config("data.batch_size", format!("{} is below the number of devices ({})", cfg.data.batch_size, devices.len())));
+    }
     std::fs::create_dir_all(run_dir).map_err(|e| NnError::io(run_dir, e))?;
     let prep = prepare(cfg, source)?;
     write_file(&run_dir.join("config.toml"), &cfg.to_toml())?;
@@ -229,6 +251,12 @@ pub fn train(
     write_file(&run_dir.join("splits.json"), &serde_json::to_string_pretty(&prep.splits).unwrap())?;
 
     let device = device.clone().autodiff();
+    let parallel = if devices.len() > 1 {
+        let ad: Vec<Device> = devices.iter().map(|d| d.clone().autodiff()).collect();
+        Some(DataParallel::new(&ad)?)
+    } else {
+        None
+    };
     let mut model = cfg.model.init(prep.shape, &device, cfg.seed)?;
     let num_params = model.num_params();
     let meta = ModelMeta { kind: cfg.model.name().into(), shape: prep.shape, spec: prep.spec, num_params };
@@ -243,6 +271,13 @@ pub fn train(
         prep.shape.in_channels,
         prep.shape.n_targets
     )));
+    if let Some(dp) = &parallel {
+        progress(Progress::Message(format!(
+            "data-parallel over {} devices ({devices:?}): global batch {} split per step",
+            dp.num_devices(),
+            cfg.data.batch_size
+        )));
+    }
 
     let val_seed = cfg.seed ^ 0x5eed_0f_7a1;
     let val_batches: Vec<HostBatch> =
@@ -279,12 +314,22 @@ pub fn train(
         let mut n = 0u64;
         for batch in batches {
             let t0 = Instant::now();
-            let (x, y) = to_tensors(&batch, &device);
-            let parts = surrogate_loss(model.forward_last(x, batch.spec.out_steps), y, t_cfg.spike_weight, t_cfg.soma_weight, t_cfg.dend_weight);
-            let grads = GradientsParams::from_grads(parts.total.backward(), &model);
             let lr = t_cfg.lr_at(state.step);
-            model = optim.step(lr, model, grads).enforce_constraints();
-            let loss = parts.total.into_scalar::<f32>() as f64;
+            let loss = match &parallel {
+                None => {
+                    let (x, y) = to_tensors(&batch, &device);
+                    let parts = surrogate_loss(model.forward_last(x, batch.spec.out_steps), y, t_cfg.spike_weight, t_cfg.soma_weight, t_cfg.dend_weight);
+                    let grads = GradientsParams::from_grads(parts.total.backward(), &model);
+                    model = optim.step(lr, model, grads).enforce_constraints();
+                    parts.total.into_scalar::<f32>() as f64
+                }
+                Some(dp) => {
+                    let weights = LossWeights { spike: t_cfg.spike_weight, soma: t_cfg.soma_weight, dend: t_cfg.dend_weight };
+                    let (grads, loss) = dp.gradients(&model, &batch, weights)?;
+                    model = optim.step(lr, model, grads).enforce_constraints();
+                    loss
+                }
+            };
             if !loss.is_finite() {
                 return Err(NnError::Data(format!("training loss became {loss} at step {}; lower train.lr or set train.grad_clip_norm", state.step)));
             }
