@@ -193,7 +193,8 @@ pub fn predict_free(run: &LoadedRun, sims: &[Simulation]) -> Result<Vec<SimPredi
     let raster = Tensor::<3>::from_data(TensorData::new(raster, [n, nsyn, dur]), dev);
     let fb = Feedback::new(&run.norm, run.pca.as_ref(), nseg, dev);
     let mut rows = Vec::with_capacity(dur - w);
-    rollout(&run.model, x0, &raster, w, dur - w, &fb, |y| rows.push(y));
+    // Step j predicts ms w + j; the column after it is ms w + j + 1.
+    rollout(&run.model, x0, dur - w, &fb, |j| raster.clone().slice([0..n, 0..nsyn, w + j + 1..w + j + 2]), |y| rows.push(y));
     // [n, steps, targets], read back once.
     let y = Tensor::cat(rows, 1).into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 predictions");
     let steps = dur - w;
@@ -250,21 +251,23 @@ pub fn feedback_column(y: Tensor<3>, fb: &Feedback) -> Tensor<3> {
 }
 
 /// Runs `steps` free-running steps from the window `x` [batch, channels, w], whose last column
-/// is the first predicted ms. `raster` [batch, synapses, ms] holds the input spikes, column
-/// `first_col` being that first predicted ms. After each prediction y [batch, 1, targets]
-/// (handed to `on_step`), the window drops its oldest column and appends the next ms: its
-/// input spikes and the fed-back voltages of the ms just predicted (one step in the past, as
-/// in training). Nothing is read back here.
-pub fn rollout(model: &Surrogate, mut x: Tensor<3>, raster: &Tensor<3>, first_col: usize, steps: usize, fb: &Feedback, mut on_step: impl FnMut(Tensor<3>)) {
+/// is the first predicted ms. After each prediction y [batch, 1, targets] (handed to
+/// `on_step`), the window drops its oldest column and appends the next ms: its input spikes,
+/// `spikes(j)` [batch, synapses, 1] for the ms after step `j`, and the fed-back voltages of the
+/// ms just predicted (one step in the past, as in training). Nothing is read back here.
+pub fn rollout(
+    model: &Surrogate,
+    mut x: Tensor<3>,
+    steps: usize,
+    fb: &Feedback,
+    mut spikes: impl FnMut(usize) -> Tensor<3>,
+    mut on_step: impl FnMut(Tensor<3>),
+) {
     let [b, c, w] = x.dims();
-    let nsyn = raster.dims()[1];
     for j in 0..steps {
         let y = model.forward_last(x.clone(), 1);
         if j + 1 < steps {
-            let col = first_col + j + 1;
-            let spikes = raster.clone().slice([0..b, 0..nsyn, col..col + 1]);
-            let v = feedback_column(y.clone(), fb);
-            let next = Tensor::cat(vec![spikes, v], 1);
+            let next = Tensor::cat(vec![spikes(j), feedback_column(y.clone(), fb)], 1);
             debug_assert_eq!(next.dims()[1], c);
             x = Tensor::cat(vec![x.slice([0..b, 0..c, 1..w]), next], 2);
         }

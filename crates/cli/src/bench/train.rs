@@ -1,0 +1,136 @@
+//! `lfdeep bench train`: forward + backward + optimiser step time of each model preset at
+//! NeuronIO size, on random device-resident data.
+
+use anyhow::Result;
+use burn::prelude::*;
+use lfdeep_nn::train::step::{build_optimizer, train_step};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::common::{bench_device, median, preset, print_table, random_inputs, random_targets, repo_root, write_json, Dtype};
+
+/// Step time of forward + backward + optimiser (the preset's Adam/AdamW, clipping, schedule,
+/// constraints) per model and batch size, on random data generated once on the device
+/// (~1 % dense binary spikes, N(0, 1) voltages and targets; `--input-sets` sets rotated).
+///
+/// The first step of each (model, batch) is reported on its own (kernel compilation and
+/// autotuning happen there; `fresh_process` marks the first configuration of the process);
+/// then `--warmup` more untimed steps, then the median of `--steps` timed steps, each ended
+/// by reading the loss back (a device sync).
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// Models, each a preset configs/<name>.toml.
+    #[arg(long, value_delimiter = ',', default_value = "tcn,mh,mmoe,mmoeex,elm")]
+    models: Vec<String>,
+    /// Batch sizes.
+    #[arg(long, value_delimiter = ',', default_value = "32,128")]
+    batch: Vec<usize>,
+    /// Window (ms) for every model; default: each preset's (tcn 400, mh/mmoe/mmoeex 100, elm 500).
+    #[arg(long)]
+    window: Option<usize>,
+    /// Timed steps per configuration.
+    #[arg(long, default_value_t = 20)]
+    steps: usize,
+    /// Untimed steps after the first one.
+    #[arg(long, default_value_t = 3)]
+    warmup: usize,
+    /// Float type; one per process (Burn fixes it before the first tensor). bf16 needs a device
+    /// that supports it (CUDA; not the CPU backend).
+    #[arg(long, value_enum, default_value = "f32")]
+    dtype: Dtype,
+    /// cpu, cuda or cuda:N.
+    #[arg(long, default_value = "cpu")]
+    device: String,
+    /// Synaptic inputs (NeuronIO: 1278).
+    #[arg(long, default_value_t = 1278)]
+    synapses: usize,
+    /// Dendritic segments (NeuronIO: 639); teacher mode feeds back segments + soma.
+    #[arg(long, default_value_t = 639)]
+    segments: usize,
+    /// Random input batches generated per configuration and rotated.
+    #[arg(long, default_value_t = 3)]
+    input_sets: usize,
+    /// Folder of the presets (default: <repo>/configs).
+    #[arg(long)]
+    configs: Option<PathBuf>,
+    /// Write the results as JSON.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+pub fn run(a: TrainArgs) -> Result<()> {
+    let process_start = Instant::now();
+    let device = bench_device(&a.device, a.dtype)?;
+    let ad = device.clone().autodiff();
+    let configs = match &a.configs {
+        Some(c) => c.clone(),
+        None => repo_root()?.join("configs"),
+    };
+    println!("bench train on {} ({}): {} timed steps after {} warm-up steps, {} synapses, {} segments", a.device, a.dtype.name(), a.steps, a.warmup, a.synapses, a.segments);
+    let mut rows = Vec::new();
+    let mut json = Vec::new();
+    let mut fresh = true;
+    for model_name in &a.models {
+        for &batch in &a.batch {
+            let p = preset(&configs, model_name, a.window, batch, a.synapses, a.segments)?;
+            let t_setup = Instant::now();
+            let mut model = p.cfg.model.init(p.shape, &ad, p.cfg.seed)?;
+            let params = model.num_params();
+            let mut optim = build_optimizer(&p.cfg);
+            let sets = a.input_sets.max(1);
+            let data: Vec<(Tensor<3>, Tensor<3>)> =
+                (0..sets).map(|_| (random_inputs(&p.spec, batch, p.spec.window, &ad), random_targets(&p.spec, batch, &ad))).collect();
+            ad.sync().map_err(|e| anyhow::anyhow!("device sync: {e:?}"))?;
+            let setup_s = t_setup.elapsed().as_secs_f64();
+            let mut times = Vec::with_capacity(a.steps);
+            let mut first_step_s = f64::NAN;
+            let mut first_since_start_s = f64::NAN;
+            let mut last_loss = f32::NAN;
+            for i in 0..(1 + a.warmup + a.steps) {
+                let (x, y) = data[i % sets].clone();
+                let t0 = Instant::now();
+                let (m, loss) = train_step(model, &mut optim, &p.cfg, x, y, i as u64);
+                model = m;
+                last_loss = loss.into_scalar::<f32>();
+                let dt = t0.elapsed().as_secs_f64();
+                if i == 0 {
+                    first_step_s = dt;
+                    first_since_start_s = process_start.elapsed().as_secs_f64();
+                } else if i > a.warmup {
+                    times.push(dt);
+                }
+            }
+            if !last_loss.is_finite() {
+                anyhow::bail!("{model_name} batch {batch}: the loss became {last_loss} on random data");
+            }
+            let med = median(&times);
+            let sps = batch as f64 / med;
+            rows.push(vec![
+                model_name.clone(),
+                params.to_string(),
+                batch.to_string(),
+                p.spec.window.to_string(),
+                format!("{:.2}", first_step_s),
+                format!("{:.2}", med * 1e3),
+                format!("{:.1}", sps),
+            ]);
+            println!(
+                "  {model_name} batch {batch} window {}: first step {first_step_s:.2} s, median {:.2} ms, {sps:.1} samples/s",
+                p.spec.window,
+                med * 1e3
+            );
+            json.push(serde_json::json!({
+                "model": model_name, "params": params, "batch": batch, "window": p.spec.window,
+                "out_steps": p.spec.out_steps, "in_channels": p.shape.in_channels, "targets": p.shape.n_targets,
+                "dtype": a.dtype.name(), "device": a.device, "fresh_process": fresh,
+                "setup_s": setup_s, "first_step_s": first_step_s, "first_step_done_since_process_start_s": first_since_start_s,
+                "median_step_ms": med * 1e3, "min_step_ms": times.iter().cloned().fold(f64::INFINITY, f64::min) * 1e3,
+                "steps": times.len(), "warmup": a.warmup, "samples_per_s": sps, "final_loss": last_loss,
+            }));
+            fresh = false;
+        }
+    }
+    println!();
+    print_table(&["model", "params", "batch", "window", "first_step_s", "median_step_ms", "samples/s"], &rows);
+    write_json(a.json.as_deref(), &serde_json::json!({ "bench": "train", "results": json }))
+}
