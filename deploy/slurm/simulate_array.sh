@@ -18,9 +18,16 @@
 set -euo pipefail
 N=${SLURM_ARRAY_TASK_COUNT:?run this with sbatch --array=1-N}
 K=${SLURM_ARRAY_TASK_ID:?run this with sbatch --array=1-N}
-OUT=shards/shard-$(printf '%03d' "$K")-of-${N}.zarr
-mkdir -p shards
+# SHARD_DIR: where the shard stores go (default ./shards). DRY_RUN=1: print the command, run nothing.
+SHARD_DIR=${SHARD_DIR:-shards}
+OUT=$SHARD_DIR/shard-$(printf '%03d' "$K")-of-${N}.zarr
 RESUME=()
 if [ -d "$OUT.partial" ]; then RESUME=(--resume); fi
+CMD=(lfdeep simulate "$@" threads="${SLURM_CPUS_PER_TASK:-0}" --shard "$K/$N" --out "$OUT" --quiet "${RESUME[@]}")
+if [ -n "${DRY_RUN:-}" ]; then
+  printf 'array task %s/%s:' "$K" "$N"; printf ' %q' "${CMD[@]}"; printf '\n'
+  exit 0
+fi
+mkdir -p "$SHARD_DIR"
 if [ -d "$OUT" ]; then echo "$OUT is complete"; exit 0; fi
-exec lfdeep simulate "$@" threads="${SLURM_CPUS_PER_TASK}" --shard "$K/$N" --out "$OUT" --quiet "${RESUME[@]}"
+exec "${CMD[@]}"

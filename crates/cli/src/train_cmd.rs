@@ -1,6 +1,6 @@
 //! `lfdeep train`: train a surrogate (tcn, mh, mmoe, mmoeex, elm) on a dataset.
 //!
-//! `lfdeep train configs/mh.toml [key=value ...] --data DATASET --out RUN_DIR [--device cpu|cuda]`
+//! `lfdeep train configs/mh.toml [key=value ...] --data DATASET --out RUN_DIR [--device cpu|cuda|cuda:0,1|all]`
 //! `lfdeep train --resume RUN_DIR [key=value ...] --data DATASET`
 
 use std::io::Write;
@@ -9,14 +9,15 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use lfdeep_nn::data::{synthetic_dataset, InMemorySource, SimulationSource, SyntheticConfig};
-use lfdeep_nn::train::{train, Progress, RunConfig};
+use lfdeep_nn::train::{train_on, Progress, RunConfig};
 
 #[derive(clap::Args)]
 #[command(after_help = "Examples:\n  \
 lfdeep train configs/mh.toml --data data/nmda --out runs/mh max_steps=2000 batch_size=16\n  \
 lfdeep train configs/mmoe.toml model.num_experts=8 --data data/nmda --out runs/mmoe8\n  \
 lfdeep train --resume runs/mh --data data/nmda max_steps=4000\n  \
-lfdeep train configs/tcn.toml --data synthetic:24:8 --out runs/smoke max_steps=50\n\n\
+lfdeep train configs/tcn.toml --data synthetic:24:8 --out runs/smoke max_steps=50\n  \
+lfdeep train configs/mmoe.toml --data data/nmda --out runs/mmoe-dp --device cuda:0,1 batch_size=64\n\n\
 Short overrides: max_steps=N batch_size=B window_ms=W seed=S; any other key is a dotted\n\
 path into the config (train.lr=3e-4, data.input_mode=inputs, model.tower_hidden=[50]).\n\
 train.max_seconds=480 stops after the step during which 480 s of wall time ran out\n\
@@ -33,7 +34,8 @@ pub struct Args {
     /// Run folder (config, metrics.csv, checkpoints).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// cpu, cuda or cuda:N.
+    /// cpu, cuda, cuda:N, a list `cuda:0,1` (data-parallel: the global batch_size is split
+    /// over the devices, gradients averaged, one optimiser step) or `all` (every CUDA device).
     #[arg(long, default_value = "cpu")]
     device: String,
     /// Continue the run in RUN_DIR from its last checkpoint.
@@ -75,7 +77,7 @@ pub fn run(mut a: Args) -> Result<()> {
     if !resume && out.join("checkpoints").join("last").exists() {
         bail!("{} already holds a training run; use --resume {} or another --out", out.display(), out.display());
     }
-    let device = lfdeep_nn::device_from_name(&a.device)?;
+    let devices = lfdeep_nn::devices_from_spec(&a.device)?;
     let source = load_source(&a.data)?;
     let start = Instant::now();
     let mut last_draw = Instant::now();
@@ -94,7 +96,7 @@ pub fn run(mut a: Args) -> Result<()> {
         ),
         Progress::Message(s) => eprintln!("{s}"),
     };
-    let summary = train(&cfg, source.as_ref(), &out, &device, resume, &mut progress)?;
+    let summary = train_on(&cfg, source.as_ref(), &out, &devices, resume, &mut progress)?;
     println!(
         "{}: {} parameters, {} steps, best val loss {:.5} (epoch {}), {:.4} s/step; stopped: {}; run folder {}",
         cfg.model.name(),
