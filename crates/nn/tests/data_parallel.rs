@@ -154,3 +154,17 @@ fn device_lists_parse() {
     assert!(err.to_string().contains("batch_size"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn throughput_timer_runs_one_and_two_devices_to_the_same_loss() {
+    use lfdeep_nn::data::{InputMode, WindowSpec};
+    use lfdeep_nn::train::throughput::time_train_steps;
+    let cfg = config(1, 12);
+    let spec = WindowSpec { window: 48, out_steps: 32, mode: InputMode::Inputs, n_synapses: 6, n_segments: 3, dend_targets: 3 };
+    let one = time_train_steps(&cfg, spec, &[Device::flex()], 12, 1, 3, 2).unwrap();
+    let two = time_train_steps(&cfg, spec, &[Device::flex(), Device::flex()], 12, 1, 3, 2).unwrap();
+    eprintln!("{one:?}\n{two:?}");
+    assert_eq!((one.steps, two.steps, two.devices), (3, 3, 2));
+    assert!(one.median_step_s > 0.0 && two.samples_per_s.is_finite());
+    assert!(rel(one.final_loss, two.final_loss) < 1e-5, "{} vs {}", one.final_loss, two.final_loss);
+}

@@ -5,6 +5,7 @@ pub mod config;
 pub mod loss;
 pub mod parallel;
 pub mod step;
+pub mod throughput;
 pub mod trainer;
 
 pub use checkpoint::{load_weights, save_weights, TrainState};
