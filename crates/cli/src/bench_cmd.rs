@@ -14,13 +14,35 @@ mod train;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Cmd {
-    /// Simulator speed: wall seconds per simulated second, lfdeep vs NEURON, one core each;
-    /// then independent bombardments on --threads cores (aggregate simulated s per wall s).
+    /// Simulator speed: wall seconds per simulated second, lfdeep vs NEURON, one core each (NEURON
+    /// is the speed-up denominator); then `--threads` independent 1 s bombardments in parallel.
+    /// NEURON runs `oracle/neuron_cell.py` with `--python` (default <repo>/.venv/bin/python), which
+    /// must import `neuron` and find the compiled mechanisms of oracle/mod (nrnivmodl run in
+    /// oracle/, leaving oracle/x86_64); the repository is found from the current directory or
+    /// $LFDEEP_ROOT.
     Sim(sim::SimArgs),
-    /// Training step time (forward + backward + Adam) and samples/s per model preset and batch.
+    /// Step time of forward + backward + optimiser (the preset's Adam/AdamW, clipping, schedule,
+    /// constraints) per model and batch size, on random data generated once on the device
+    /// (~1 % dense binary spikes, N(0, 1) voltages and targets; `--input-sets` sets rotated).
+    ///
+    /// The first step of each (model, batch) is reported on its own (kernel compilation and
+    /// autotuning happen there; `fresh_process` marks the first configuration of the process);
+    /// then `--warmup` more untimed steps, then the median of `--steps` timed steps, each ended
+    /// by reading the loss back (a device sync).
     Train(train::TrainArgs),
-    /// Free-running all-compartment prediction: simulated ms per wall second per batch size,
-    /// latency per ms-step at batch 1.
+    /// Free-running prediction of every compartment (spike, soma, all dendritic segments) from
+    /// synaptic input, with random weights and random ~1 % dense input spikes.
+    ///
+    /// - `inputs`-mode models (tcn): free-running is one causal pass over the input sequence;
+    ///   `--ms` simulated ms are processed in chunks of up to `--chunk-ms` (shrunk to fit
+    ///   `--mem-gb`), each with the receptive field − 1 ms of overlap in front. Latency at batch 1:
+    ///   one forward over one receptive field predicting one ms.
+    /// - `teacher`-mode models (mh, mmoe, mmoeex): the device-resident rollout of `lfdeep
+    ///   evaluate`'s free-running mode: each ms a forward over the window predicts the next ms,
+    ///   whose z-scored voltages are fed back (soma clipped) with the next input spikes.
+    ///
+    /// Simulated ms per wall second = batch × ms / wall of one rollout (median of `--repeat`,
+    /// after one warm-up rollout of `--warmup-ms`); ms_per_step = wall / ms steps.
     Infer(infer::InferArgs),
 }
 

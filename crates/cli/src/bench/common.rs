@@ -144,12 +144,19 @@ pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
 }
 
 pub fn write_json(path: Option<&Path>, value: &serde_json::Value) -> Result<()> {
+    write_json_quiet(path, value)?;
+    if let Some(p) = path {
+        println!("wrote {}", p.display());
+    }
+    Ok(())
+}
+
+pub fn write_json_quiet(path: Option<&Path>, value: &serde_json::Value) -> Result<()> {
     if let Some(p) = path {
         if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         std::fs::write(p, serde_json::to_string_pretty(value)?).with_context(|| format!("writing {}", p.display()))?;
-        println!("wrote {}", p.display());
     }
     Ok(())
 }

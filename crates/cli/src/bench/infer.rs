@@ -10,21 +10,8 @@ use lfdeep_nn::models::{ModelConfig, Surrogate};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::common::{bench_device, median, preset, print_table, random_inputs, repo_root, sync_on, write_json, Dtype};
+use super::common::{write_json_quiet, bench_device, median, preset, print_table, random_inputs, repo_root, sync_on, write_json, Dtype};
 
-/// Free-running prediction of every compartment (spike, soma, all dendritic segments) from
-/// synaptic input, with random weights and random ~1 % dense input spikes.
-///
-/// - `inputs`-mode models (tcn): free-running is one causal pass over the input sequence;
-///   `--ms` simulated ms are processed in chunks of up to `--chunk-ms` (shrunk to fit
-///   `--mem-gb`), each with the receptive field − 1 ms of overlap in front. Latency at batch 1:
-///   one forward over one receptive field predicting one ms.
-/// - `teacher`-mode models (mh, mmoe, mmoeex): the device-resident rollout of `lfdeep
-///   evaluate`'s free-running mode: each ms a forward over the window predicts the next ms,
-///   whose z-scored voltages are fed back (soma clipped) with the next input spikes.
-///
-/// Simulated ms per wall second = batch × ms / wall of one rollout (median of `--repeat`,
-/// after one warm-up rollout of `--warmup-ms`); ms_per_step = wall / ms steps.
 #[derive(clap::Args, Debug)]
 pub struct InferArgs {
     /// Models, each a preset configs/<name>.toml (tcn: inputs mode; mh/mmoe/mmoeex: teacher mode).
@@ -43,6 +30,10 @@ pub struct InferArgs {
     /// Timed rollouts per configuration (median reported).
     #[arg(long, default_value_t = 3)]
     repeat: usize,
+    /// Wall-time budget (s) of one timed rollout: `--ms` shrinks (to no fewer than 10 ms, or
+    /// one chunk) where a second warm-up run predicts it would take longer. 0: no limit.
+    #[arg(long, default_value_t = 10.0)]
+    budget_s: f64,
     /// inputs-mode models: ms predicted per causal pass.
     #[arg(long, default_value_t = 2000)]
     chunk_ms: usize,
@@ -139,6 +130,15 @@ fn time_rollout(model: &Surrogate, spec: &lfdeep_nn::data::WindowSpec, batch: us
     t0.elapsed().as_secs_f64()
 }
 
+/// Simulated ms of one timed rollout: `ms`, unless `per_ms` (s wall per simulated ms) says
+/// it would exceed `budget_s`; never fewer than `floor`.
+fn within_budget(ms: usize, floor: usize, per_ms: f64, budget_s: f64) -> usize {
+    if budget_s <= 0.0 || !(per_ms > 0.0) {
+        return ms;
+    }
+    ms.min(((budget_s / per_ms) as usize).max(floor))
+}
+
 pub fn run(a: InferArgs) -> Result<()> {
     let device = bench_device(&a.device, a.dtype)?;
     let ad = device.clone().autodiff();
@@ -178,9 +178,12 @@ pub fn run(a: InferArgs) -> Result<()> {
                         println!("  {name} batch {batch}: skipped, one receptive field does not fit --mem-gb {}", a.mem_gb);
                         continue;
                     }
-                    // Warm-up: one pass of the timed shape (kernels are compiled and tuned per shape).
+                    // Warm-up: one pass of the timed shape (kernels are compiled and tuned per
+                    // shape), then one more to estimate the time per pass.
                     let _ = time_sequence(&model, &p.spec, rf, batch, chunk, chunk, &device);
-                    let wall: Vec<f64> = (0..a.repeat.max(1)).map(|_| time_sequence(&model, &p.spec, rf, batch, a.ms, chunk, &device)).collect();
+                    let per_ms = time_sequence(&model, &p.spec, rf, batch, chunk, chunk, &device) / chunk as f64;
+                    let ms = within_budget(a.ms, chunk, per_ms, a.budget_s);
+                    let wall: Vec<f64> = (0..a.repeat.max(1)).map(|_| time_sequence(&model, &p.spec, rf, batch, ms, chunk, &device)).collect();
                     let latency = (batch == 1).then(|| {
                         let x = random_inputs(&p.spec, 1, rf, &device);
                         let _ = sync_on(x.clone());
@@ -194,13 +197,16 @@ pub fn run(a: InferArgs) -> Result<()> {
                         }
                         median(&v) * 1e3
                     });
-                    Timing { sim_ms: a.ms, wall_s: wall, chunk_ms: Some(chunk), latency_ms: latency }
+                    Timing { sim_ms: ms, wall_s: wall, chunk_ms: Some(chunk), latency_ms: latency }
                 }
                 InputMode::Teacher => {
-                    let _ = time_rollout(&model, &p.spec, batch, a.warmup_ms.max(1), &device);
-                    let wall: Vec<f64> = (0..a.repeat.max(1)).map(|_| time_rollout(&model, &p.spec, batch, a.ms, &device)).collect();
-                    let latency = (batch == 1).then(|| median(&wall) / a.ms as f64 * 1e3);
-                    Timing { sim_ms: a.ms, wall_s: wall, chunk_ms: None, latency_ms: latency }
+                    let warm = a.warmup_ms.max(1);
+                    let _ = time_rollout(&model, &p.spec, batch, warm, &device);
+                    let per_ms = time_rollout(&model, &p.spec, batch, warm, &device) / warm as f64;
+                    let ms = within_budget(a.ms, 10, per_ms, a.budget_s);
+                    let wall: Vec<f64> = (0..a.repeat.max(1)).map(|_| time_rollout(&model, &p.spec, batch, ms, &device)).collect();
+                    let latency = (batch == 1).then(|| median(&wall) / ms as f64 * 1e3);
+                    Timing { sim_ms: ms, wall_s: wall, chunk_ms: None, latency_ms: latency }
                 }
             };
             let wall = median(&t.wall_s);
@@ -222,6 +228,8 @@ pub fn run(a: InferArgs) -> Result<()> {
                 "wall_s_median": wall, "wall_s": t.wall_s, "sim_ms_per_s": rate, "wall_ms_per_sim_ms": per_step_ms,
                 "chunk_ms": t.chunk_ms, "latency_ms_per_step_batch1": t.latency_ms,
             }));
+            // Written after every configuration, so a run cut short keeps what it measured.
+            write_json_quiet(a.json.as_deref(), &serde_json::json!({ "bench": "infer", "results": json }))?;
         }
     }
     println!();

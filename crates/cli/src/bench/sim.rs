@@ -11,12 +11,6 @@ use std::time::Instant;
 
 use super::common::{repo_root, write_json};
 
-/// Simulator speed: wall seconds per simulated second, lfdeep vs NEURON, one core each (NEURON
-/// is the speed-up denominator); then `--threads` independent 1 s bombardments in parallel.
-/// NEURON runs `oracle/neuron_cell.py` with `--python` (default <repo>/.venv/bin/python), which
-/// must import `neuron` and find the compiled mechanisms of oracle/mod (nrnivmodl run in
-/// oracle/, leaving oracle/x86_64); the repository is found from the current directory or
-/// $LFDEEP_ROOT.
 #[derive(clap::Args, Debug)]
 pub struct SimArgs {
     /// Morphology (.asc/.swc path or builtin:l5pc).

@@ -7,16 +7,8 @@ use lfdeep_nn::train::step::{build_optimizer, train_step};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::common::{bench_device, median, preset, print_table, random_inputs, random_targets, repo_root, write_json, Dtype};
+use super::common::{write_json_quiet, bench_device, median, preset, print_table, random_inputs, random_targets, repo_root, write_json, Dtype};
 
-/// Step time of forward + backward + optimiser (the preset's Adam/AdamW, clipping, schedule,
-/// constraints) per model and batch size, on random data generated once on the device
-/// (~1 % dense binary spikes, N(0, 1) voltages and targets; `--input-sets` sets rotated).
-///
-/// The first step of each (model, batch) is reported on its own (kernel compilation and
-/// autotuning happen there; `fresh_process` marks the first configuration of the process);
-/// then `--warmup` more untimed steps, then the median of `--steps` timed steps, each ended
-/// by reading the loss back (a device sync).
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
     /// Models, each a preset configs/<name>.toml.
@@ -128,6 +120,8 @@ pub fn run(a: TrainArgs) -> Result<()> {
                 "steps": times.len(), "warmup": a.warmup, "samples_per_s": sps, "final_loss": last_loss,
             }));
             fresh = false;
+            // Written after every configuration, so a run cut short keeps what it measured.
+            write_json_quiet(a.json.as_deref(), &serde_json::json!({ "bench": "train", "results": json }))?;
         }
     }
     println!();
