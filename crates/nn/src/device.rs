@@ -28,16 +28,16 @@ pub fn device_from_name(name: &str) -> Result<Device> {
 pub fn devices_from_spec(spec: &str) -> Result<Vec<Device>> {
     let spec = spec.trim();
     if spec == "all" {
+        // The same Burn enumeration on both builds, so the CPU build compiles this path too.
         #[cfg(feature = "cuda")]
-        {
-            let all: Vec<Device> = Device::enumerate(burn::tensor::DeviceType::Cuda).into_iter().collect();
-            if all.is_empty() {
-                return Err(NnError::config("--device", "`all`: no CUDA device found"));
-            }
-            return Ok(all);
-        }
+        let kind = burn::tensor::DeviceType::Cuda;
         #[cfg(not(feature = "cuda"))]
-        return Ok(vec![Device::flex()]);
+        let kind = burn::tensor::DeviceType::Flex;
+        let all: Vec<Device> = Device::enumerate(kind).into_iter().collect();
+        if all.is_empty() {
+            return Err(NnError::config("--device", "`all`: no device of this build's backend found"));
+        }
+        return Ok(all);
     }
     let mut names = Vec::new();
     let mut prefix = String::new();

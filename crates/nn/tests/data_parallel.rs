@@ -145,6 +145,9 @@ fn sharded_gradients_equal_the_global_batch_gradient() {
 fn device_lists_parse() {
     assert_eq!(lfdeep_nn::devices_from_spec("cpu").unwrap().len(), 1);
     assert_eq!(lfdeep_nn::devices_from_spec("cpu,cpu").unwrap().len(), 2);
+    // Without CUDA, `all` is the one Flex CPU device.
+    #[cfg(not(feature = "cuda"))]
+    assert_eq!(lfdeep_nn::devices_from_spec("all").unwrap().len(), 1);
     assert!(lfdeep_nn::devices_from_spec("cpu,").is_err());
     assert!(lfdeep_nn::devices_from_spec("1,2").is_err());
     assert!(lfdeep_nn::devices_from_spec("tpu:0").is_err());
