@@ -7,17 +7,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use burn::grad_clipping::GradientClippingConfig;
 use burn::module::Module;
-use burn::optim::decay::WeightDecayConfig;
-use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{load_checkpoint, save_checkpoint, save_weights, TrainState};
-use super::config::{OptimizerKind, RunConfig};
+use super::config::RunConfig;
 use super::loss::surrogate_loss;
 use super::parallel::{DataParallel, LossWeights};
+use super::step::build_optimizer;
 use crate::data::{split_by_simulation, HostBatch, Normalization, Pca, Prefetcher, SimulationSource, Splits, WindowSampler, WindowSpec};
 use crate::error::{NnError, Result};
 use crate::models::{ModelShape, Surrogate};
@@ -113,18 +112,6 @@ pub(crate) fn to_tensors(b: &HostBatch, device: &Device) -> (Tensor<3>, Tensor<3
 
 fn write_file(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| NnError::io(path, e))
-}
-
-fn build_optimizer(cfg: &RunConfig) -> ModuleOptimizer {
-    let t = &cfg.train;
-    let clip = (t.grad_clip_norm > 0.0).then(|| GradientClippingConfig::Norm(t.grad_clip_norm as f32));
-    match t.optimizer {
-        OptimizerKind::Adam => AdamConfig::new()
-            .with_weight_decay((t.weight_decay > 0.0).then(|| WeightDecayConfig::new(t.weight_decay as f32)))
-            .with_grad_clipping(clip)
-            .init(),
-        OptimizerKind::Adamw => AdamWConfig::new().with_weight_decay(t.weight_decay as f32).with_grad_clipping(clip).init(),
-    }
 }
 
 /// Everything fixed before the first step: splits, statistics, samplers, shapes.
