@@ -8,13 +8,17 @@
 //! 3. backward-Euler solve of the cable on the tree (Hines), v ← v + Δv; t ← t + dt/2;
 //! 4. states with the new v: calcium first (CaDynamics_E2 is registered before the
 //!    channels in NEURON, so SK_E2 sees the new cai), then channel gates, then synapses.
+//!
+//! Membrane currents (NEURON's fast_imem), computed only when asked for ([`MembraneCurrents`]):
+//! step 2's linearised membrane current of node i, `I_i(v_old) + G_i·Δv + c_m·Δv/dt` (per
+//! area), converted to nA with the node's area.
 
 use crate::biophysics::{place_channels, Biophysics};
 use crate::catalogue::make_channel;
 use crate::error::{check_positive, Result, SimError};
 use crate::mechanisms::pas::Pas;
 use crate::mechanisms::{nernst_mv, CaDynamics, Currents, Mechanism, NodeState};
-use crate::record::Recording;
+use crate::record::{Quantity, Recording};
 use crate::solver::{Tree, NO_PARENT};
 use crate::stimulus::Stimulus;
 use crate::synapses::{keyed_uniform, AmpaNmda, EventQueue, ExcParams, GabaA, InhParams, SynKind};
@@ -32,6 +36,18 @@ impl Default for Release {
     fn default() -> Self {
         Release { probability: 1.0, seed: 0 }
     }
+}
+
+/// Buffers of the membrane-current computation (NEURON's `_nrn_sav_rhs`, `_nrn_sav_d`).
+#[derive(Debug, Clone)]
+struct MembraneCurrents {
+    /// Membrane current density at the old voltage, outward positive (mA/cm²): ionic +
+    /// synaptic, without electrode currents.
+    i0: Vec<f64>,
+    /// Its derivative by v plus c_m/dt (S/cm²): the membrane part of the matrix diagonal.
+    di_dv: Vec<f64>,
+    /// Total membrane current of each node over the last step (nA, outward positive).
+    i_na: Vec<f64>,
 }
 
 #[derive(Debug)]
@@ -66,6 +82,8 @@ pub struct Cell {
     ica: Vec<f64>,
     rhs: Vec<f64>,
     d: Vec<f64>,
+    /// Present only while membrane currents are computed (none: no extra work per step).
+    imem: Option<MembraneCurrents>,
     t: f64,
     dt: f64,
     steps: u64,
@@ -148,6 +166,7 @@ impl Cell {
             ica: vec![0.0; n],
             rhs: vec![0.0; n],
             d: vec![0.0; n],
+            imem: None,
             t: 0.0,
             dt: 0.025,
             steps: 0,
@@ -197,6 +216,28 @@ impl Cell {
     pub fn cai(&self) -> &[f64] {
         &self.cai
     }
+    /// Compute every node's total membrane current from now on (extra work each step).
+    /// `run_steps` turns this on by itself when given a membrane-current [`Recording`].
+    pub fn enable_membrane_currents(&mut self) {
+        if self.imem.is_none() {
+            let n = self.n_nodes();
+            self.imem = Some(MembraneCurrents { i0: vec![0.0; n], di_dv: vec![0.0; n], i_na: vec![0.0; n] });
+        }
+    }
+
+    /// Total transmembrane current of every node (nA, outward positive; capacitive + ionic +
+    /// synaptic, electrode currents excluded), as NEURON's `i_membrane_` with fast_imem, or
+    /// None unless enabled. After a step from t to t + dt it is the backward-Euler current
+    /// over that step, `c_m·(v(t+dt) − v(t))/dt + I(v(t)) + dI/dv·(v(t+dt) − v(t))` times the
+    /// area, with the currents evaluated at t + dt/2 as the solver used them. Because it is a
+    /// row of the solved system, it equals the net axial current flowing into the node at the
+    /// new voltages v(t + dt) plus any electrode current there (Kirchhoff), so it is 0 at
+    /// zero-area nodes and sums to the injected electrode current over the cell. Before the
+    /// first step (uniform v after `init`) it is 0.
+    pub fn membrane_currents_na(&self) -> Option<&[f64]> {
+        self.imem.as_ref().map(|m| m.i_na.as_slice())
+    }
+
     /// (events delivered, events that released).
     pub fn event_counts(&self) -> (u64, u64) {
         (self.delivered, self.released)
@@ -265,6 +306,9 @@ impl Cell {
         self.exc.init(dt_ms);
         self.inh.init(dt_ms);
         self.queue.rewind();
+        if let Some(m) = &mut self.imem {
+            m.i_na.iter_mut().for_each(|x| *x = 0.0);
+        }
         self.check_finite()
     }
 
@@ -318,17 +362,39 @@ impl Cell {
             self.rhs[i] = -self.i_mem[i];
             self.d[i] = self.g_mem[i] + self.cm[i] * cfac;
         }
+        if let Some(m) = &mut self.imem {
+            // NEURON's order: collect the electrode currents, then subtract the full membrane
+            // right-hand side, leaving the membrane current alone.
+            m.i0.iter_mut().for_each(|x| *x = 0.0);
+        }
         for s in &self.stimuli {
             let n = s.node();
-            self.rhs[n] += s.injected_na(self.t) * self.pp_scale[n];
+            let j = s.injected_na(self.t) * self.pp_scale[n];
+            self.rhs[n] += j;
+            if let Some(m) = &mut self.imem {
+                m.i0[n] += j;
+            }
         }
         self.exc.add_currents(&self.v, &self.pp_scale, &mut self.rhs, &mut self.d);
         self.inh.add_currents(&self.v, &self.pp_scale, &mut self.rhs, &mut self.d);
+        if let Some(m) = &mut self.imem {
+            for i in 0..self.v.len() {
+                m.i0[i] -= self.rhs[i];
+                m.di_dv[i] = self.d[i];
+            }
+        }
         // 3. Implicit cable solve.
         self.tree.add_axial(&self.v, &mut self.rhs, &mut self.d);
         self.tree.solve(&mut self.d, &mut self.rhs);
         for (v, dv) in self.v.iter_mut().zip(&self.rhs) {
             *v += dv;
+        }
+        if let Some(m) = &mut self.imem {
+            // mA/cm² × µm² × 0.01 = nA. Zero-area nodes have i0 = di_dv = 0 (no membrane), so
+            // the placeholder area 100 µm² there gives 0, as in NEURON.
+            for i in 0..self.v.len() {
+                m.i_na[i] = (m.di_dv[i] * self.rhs[i] + m.i0[i]) * self.tree.area_um2[i] * 0.01;
+            }
         }
         self.t += 0.5 * dt;
         self.steps += 1;
@@ -349,19 +415,37 @@ impl Cell {
     }
 
     /// Run `n_steps` steps, sampling the recordings (including t = 0 when `steps` is 0).
+    /// A membrane-current recording turns on [`Cell::enable_membrane_currents`].
     pub fn run_steps(&mut self, n_steps: u64, recs: &mut [&mut Recording]) -> Result<()> {
-        if self.steps == 0 {
-            for r in recs.iter_mut() {
-                r.sample(0, self.t, &self.v);
+        let n = self.n_nodes();
+        for r in recs.iter() {
+            if let Some(&bad) = r.nodes.iter().find(|&&k| k >= n) {
+                return Err(SimError::param("recording node", format!("{bad} out of range (cell has {n} nodes)")));
             }
+            if r.quantity == Quantity::MembraneCurrent {
+                self.enable_membrane_currents();
+            }
+        }
+        if self.steps == 0 {
+            self.sample(recs);
         }
         for _ in 0..n_steps {
             self.step()?;
-            for r in recs.iter_mut() {
-                r.sample(self.steps, self.t, &self.v);
-            }
+            self.sample(recs);
         }
         self.check_finite()
+    }
+
+    fn sample(&self, recs: &mut [&mut Recording]) {
+        for r in recs.iter_mut() {
+            match r.quantity {
+                Quantity::Voltage => r.sample(self.steps, self.t, &self.v),
+                Quantity::MembraneCurrent => {
+                    let i = self.imem.as_ref().expect("enabled by run_steps");
+                    r.sample(self.steps, self.t, &i.i_na)
+                }
+            }
+        }
     }
 
     /// Steps needed to reach `tstop_ms` from t = 0 (rounded to the nearest whole step).

@@ -21,4 +21,4 @@ pub mod synapses;
 pub use biophysics::Biophysics;
 pub use cell::{Cell, Release};
 pub use error::{Result, SimError};
-pub use record::Recording;
+pub use record::{Quantity, Recording};

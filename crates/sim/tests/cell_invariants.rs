@@ -30,6 +30,52 @@ fn passive_steady_state_conserves_injected_current() {
     }
     eprintln!("injected {amp} nA, leak {leak_na:.6} nA");
     assert!((leak_na - amp).abs() < 1e-4 * amp, "leak {leak_na} vs injected {amp}");
+    // The recorded membrane current of each segment is then its leak current alone (no
+    // capacitive current at steady state; the electrode current at the soma is not membrane
+    // current): an independent check of fast_imem's units, sign and electrode exclusion.
+    let nodes: Vec<usize> = disc.segments.iter().map(|s| s.node).collect();
+    let mut rec = Recording::membrane_currents(nodes, 0.1, 0.1).unwrap();
+    cell.run_steps(1, &mut [&mut rec]).unwrap();
+    assert_eq!(rec.len(), 1, "one step after t = 0 gives one sample");
+    let mut worst: f64 = 0.0;
+    for (j, seg) in disc.segments.iter().enumerate() {
+        let leak = bio.region(seg.region).g_pas * (cell.v()[seg.node] + 90.0) * seg.area_um2 * 1e-2;
+        worst = worst.max((rec.values[j] - leak).abs());
+    }
+    let total: f64 = rec.values.iter().sum();
+    eprintln!("steady state: max |i_membrane − leak| = {worst:.2e} nA over segments, Σ i_membrane = {total:.6} nA");
+    assert!(worst < 1e-4 * amp, "membrane current differs from the leak by {worst} nA");
+    assert!((total - amp).abs() < 1e-9 * amp, "Σ i_membrane {total} vs injected {amp} nA");
+}
+
+#[test]
+fn membrane_currents_sum_to_the_electrode_current() {
+    // Sealed cell: the membrane currents (electrode excluded) of all nodes add up to the
+    // current the electrode injects, at every step, spikes included; 0 without it.
+    let disc = geometry();
+    let bio = Biophysics::hay2011();
+    let mut cell = Cell::new(&disc, &bio).unwrap();
+    let soma = cell.soma_node().unwrap();
+    let clamp = IClamp::new(soma, 5.0, 30.0, 1.0).unwrap();
+    cell.add_stimulus(Box::new(clamp.clone())).unwrap();
+    let dt = 0.025;
+    cell.init(-80.0, dt).unwrap();
+    let n = cell.n_nodes();
+    let mut ri = Recording::membrane_currents((0..n).collect(), dt, dt).unwrap();
+    let mut rv = Recording::new(vec![soma], dt, dt).unwrap();
+    cell.run_steps(cell.steps_for(50.0).unwrap(), &mut [&mut ri, &mut rv]).unwrap();
+    let rms = (ri.values.iter().map(|x| x * x).sum::<f64>() / ri.values.len() as f64).sqrt();
+    let mut worst: f64 = 0.0;
+    for k in 0..ri.len() {
+        // Sample k ends the step whose currents (stimulus included) were taken at t − dt/2.
+        let want = if k == 0 { 0.0 } else { lfdeep_sim::stimulus::Stimulus::injected_na(&clamp, ri.t_ms[k] - 0.5 * dt) };
+        let got: f64 = ri.values[k * n..(k + 1) * n].iter().sum();
+        worst = worst.max((got - want).abs());
+    }
+    let spikes = rv.trace(0).windows(2).filter(|w| w[0] <= 0.0 && w[1] > 0.0).count();
+    eprintln!("IClamp 1 nA: {spikes} spikes, RMS i_membrane {rms:.3e} nA, max |Σ i_membrane − I_clamp| = {worst:.2e} nA");
+    assert!(spikes >= 2, "the clamp should make the soma spike");
+    assert!(worst < 1e-9 * rms, "Σ i_membrane misses the injected current by {worst} nA (RMS {rms})");
 }
 
 #[test]
