@@ -54,6 +54,7 @@ fn cpu_training_halves_the_validation_loss() {
     let last = s.epochs.last().unwrap().val_loss;
     eprintln!("val loss {first:.4} → {last:.4} in {} steps; {:.4} s/step; {} parameters", s.steps, s.seconds_per_step, s.num_params);
     assert_eq!(s.steps, 300);
+    assert!(s.steady_seconds_per_step > 0.0 && s.steady_seconds_per_step.is_finite(), "{}", s.steady_seconds_per_step);
     assert!(last <= 0.5 * first, "validation loss {first} → {last}: not halved");
     // The run folder holds what a run must leave behind.
     for f in ["config.toml", "model.json", "normalization.json", "splits.json", "metrics.csv", "best.safetensors", "checkpoints/last/model.safetensors"] {

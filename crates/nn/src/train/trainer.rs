@@ -92,6 +92,9 @@ pub struct TrainSummary {
     pub stop_reason: StopReason,
     /// Mean wall time per optimiser step (s), excluding validation.
     pub seconds_per_step: f64,
+    /// The same without the run's first step (kernel compilation and autotuning on a GPU):
+    /// the steady-state step time, e.g. to compare one device with several.
+    pub steady_seconds_per_step: f64,
 }
 
 /// Model metadata written beside the weights, enough to rebuild the model for inference.
@@ -293,6 +296,7 @@ pub fn train_on(
     let mut stop_reason = StopReason::MaxSteps;
     let mut step_seconds = 0.0;
     let mut steps_timed = 0u64;
+    let mut steady_seconds = 0.0;
     while state.step < t_cfg.max_steps {
         let epoch_start = Instant::now();
         let end = (state.step + t_cfg.steps_per_epoch).min(t_cfg.max_steps);
@@ -320,7 +324,11 @@ pub fn train_on(
             if !loss.is_finite() {
                 return Err(NnError::Data(format!("training loss became {loss} at step {}; lower train.lr or set train.grad_clip_norm", state.step)));
             }
-            step_seconds += t0.elapsed().as_secs_f64();
+            let dt = t0.elapsed().as_secs_f64();
+            if steps_timed > 0 {
+                steady_seconds += dt;
+            }
+            step_seconds += dt;
             steps_timed += 1;
             train_loss += loss;
             n += 1;
@@ -376,5 +384,6 @@ pub fn train_on(
         stopped_early: stop_reason == StopReason::EarlyStop,
         stop_reason,
         seconds_per_step: if steps_timed > 0 { step_seconds / steps_timed as f64 } else { f64::NAN },
+        steady_seconds_per_step: if steps_timed > 1 { steady_seconds / (steps_timed - 1) as f64 } else { f64::NAN },
     })
 }
