@@ -9,7 +9,7 @@ use lfdeep_sim::Biophysics;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::common::{repo_root, write_json};
+use super::common::{repo_root, write_json, write_json_quiet};
 
 #[derive(clap::Args, Debug)]
 pub struct SimArgs {
@@ -92,6 +92,8 @@ pub fn run(a: SimArgs) -> Result<()> {
     if a.no_neuron {
         return write_json(a.json.as_deref(), &json);
     }
+    // Kept if the NEURON run fails or is cut short.
+    write_json_quiet(a.json.as_deref(), &json)?;
     let root = repo_root()?;
     let py = a.python.clone().unwrap_or_else(|| root.join(".venv/bin/python"));
     let (morph_path, _keep) = if a.morphology.starts_with("builtin:") {
