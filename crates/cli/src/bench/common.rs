@@ -166,3 +166,8 @@ pub fn write_json_quiet(path: Option<&Path>, value: &serde_json::Value) -> Resul
 pub fn sync_on(t: Tensor<3>) -> f32 {
     t.sum().into_scalar::<f32>()
 }
+
+/// The text of a caught panic (device out of memory and similar surface as panics in Burn).
+pub fn panic_message(e: Box<dyn std::any::Any + Send>) -> String {
+    e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_else(|| "panic".into())
+}

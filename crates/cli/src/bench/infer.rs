@@ -10,7 +10,7 @@ use lfdeep_nn::models::{ModelConfig, Surrogate};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::common::{write_json_quiet, bench_device, median, preset, print_table, random_inputs, repo_root, sync_on, write_json, Dtype};
+use super::common::{panic_message, write_json_quiet, bench_device, median, preset, print_table, random_inputs, repo_root, sync_on, write_json, Dtype};
 
 #[derive(clap::Args, Debug)]
 pub struct InferArgs {
@@ -162,7 +162,9 @@ pub fn run(a: InferArgs) -> Result<()> {
         let params = model.num_params();
         let mode = p.spec.mode;
         for &batch in &a.batch {
-            let t = match mode {
+            // A configuration that fails (out of device memory, say) is recorded and skipped.
+            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Option<Timing> {
+            Some(match mode {
                 InputMode::Inputs => {
                     let rf = receptive_field(&p.cfg.model).unwrap_or(p.spec.window);
                     let max_ch = match &p.cfg.model {
@@ -176,7 +178,7 @@ pub fn run(a: InferArgs) -> Result<()> {
                     let chunk = a.chunk_ms.min(a.ms).min(fit.saturating_sub(rf - 1));
                     if chunk == 0 {
                         println!("  {name} batch {batch}: skipped, one receptive field does not fit --mem-gb {}", a.mem_gb);
-                        continue;
+                        return None;
                     }
                     // Warm-up: one pass of the timed shape (kernels are compiled and tuned per
                     // shape), then one more to estimate the time per pass.
@@ -207,6 +209,19 @@ pub fn run(a: InferArgs) -> Result<()> {
                     let wall: Vec<f64> = (0..a.repeat.max(1)).map(|_| time_rollout(&model, &p.spec, batch, ms, &device)).collect();
                     let latency = (batch == 1).then(|| median(&wall) / ms as f64 * 1e3);
                     Timing { sim_ms: ms, wall_s: wall, chunk_ms: None, latency_ms: latency }
+                }
+            })
+            }));
+            let t = match res {
+                Ok(Some(t)) => t,
+                Ok(None) => continue,
+                Err(e) => {
+                    let msg = panic_message(e);
+                    println!("  {name} batch {batch}: FAILED: {msg}");
+                    rows.push(vec![name.clone(), format!("{mode:?}").to_lowercase(), batch.to_string(), "failed".into(), "-".into(), "-".into(), "-".into()]);
+                    json.push(serde_json::json!({ "model": name, "batch": batch, "dtype": a.dtype.name(), "device": a.device, "error": msg }));
+                    write_json_quiet(a.json.as_deref(), &serde_json::json!({ "bench": "infer", "results": json }))?;
+                    continue;
                 }
             };
             let wall = median(&t.wall_s);

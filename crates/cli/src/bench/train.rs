@@ -7,7 +7,7 @@ use lfdeep_nn::train::step::{build_optimizer, train_step};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::common::{write_json_quiet, bench_device, median, preset, print_table, random_inputs, random_targets, repo_root, write_json, Dtype};
+use super::common::{panic_message, Preset, write_json_quiet, bench_device, median, preset, print_table, random_inputs, random_targets, repo_root, write_json, Dtype};
 
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
@@ -65,33 +65,21 @@ pub fn run(a: TrainArgs) -> Result<()> {
     for model_name in &a.models {
         for &batch in &a.batch {
             let p = preset(&configs, model_name, a.window, batch, a.synapses, a.segments)?;
-            let t_setup = Instant::now();
-            let mut model = p.cfg.model.init(p.shape, &ad, p.cfg.seed)?;
-            let params = model.num_params();
-            let mut optim = build_optimizer(&p.cfg);
-            let sets = a.input_sets.max(1);
-            let data: Vec<(Tensor<3>, Tensor<3>)> =
-                (0..sets).map(|_| (random_inputs(&p.spec, batch, p.spec.window, &ad), random_targets(&p.spec, batch, &ad))).collect();
-            ad.sync().map_err(|e| anyhow::anyhow!("device sync: {e:?}"))?;
-            let setup_s = t_setup.elapsed().as_secs_f64();
-            let mut times = Vec::with_capacity(a.steps);
-            let mut first_step_s = f64::NAN;
-            let mut first_since_start_s = f64::NAN;
-            let mut last_loss = f32::NAN;
-            for i in 0..(1 + a.warmup + a.steps) {
-                let (x, y) = data[i % sets].clone();
-                let t0 = Instant::now();
-                let (m, loss) = train_step(model, &mut optim, &p.cfg, x, y, i as u64);
-                model = m;
-                last_loss = loss.into_scalar::<f32>();
-                let dt = t0.elapsed().as_secs_f64();
-                if i == 0 {
-                    first_step_s = dt;
-                    first_since_start_s = process_start.elapsed().as_secs_f64();
-                } else if i > a.warmup {
-                    times.push(dt);
+            // A configuration that fails (out of device memory, say) is recorded and skipped.
+            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| measure(&p, &ad, &a, batch, process_start)));
+            let m = match res {
+                Ok(r) => r?,
+                Err(e) => {
+                    let msg = panic_message(e);
+                    println!("  {model_name} batch {batch}: FAILED: {msg}");
+                    rows.push(vec![model_name.clone(), "-".into(), batch.to_string(), p.spec.window.to_string(), "failed".into(), "-".into(), "-".into()]);
+                    json.push(serde_json::json!({ "model": model_name, "batch": batch, "window": p.spec.window, "dtype": a.dtype.name(), "device": a.device, "fresh_process": fresh, "error": msg }));
+                    fresh = false;
+                    write_json_quiet(a.json.as_deref(), &serde_json::json!({ "bench": "train", "results": json }))?;
+                    continue;
                 }
-            }
+            };
+            let Measured { params, setup_s, first_step_s, first_since_start_s, times, last_loss } = m;
             if !last_loss.is_finite() {
                 anyhow::bail!("{model_name} batch {batch}: the loss became {last_loss} on random data");
             }
@@ -127,4 +115,45 @@ pub fn run(a: TrainArgs) -> Result<()> {
     println!();
     print_table(&["model", "params", "batch", "window", "first_step_s", "median_step_ms", "samples/s"], &rows);
     write_json(a.json.as_deref(), &serde_json::json!({ "bench": "train", "results": json }))
+}
+
+struct Measured {
+    params: usize,
+    setup_s: f64,
+    first_step_s: f64,
+    first_since_start_s: f64,
+    times: Vec<f64>,
+    last_loss: f32,
+}
+
+/// Builds the model, optimiser and random data of one configuration and times its steps.
+fn measure(p: &Preset, ad: &Device, a: &TrainArgs, batch: usize, process_start: Instant) -> Result<Measured> {
+    let t_setup = Instant::now();
+    let mut model = p.cfg.model.init(p.shape, ad, p.cfg.seed)?;
+    let params = model.num_params();
+    let mut optim = build_optimizer(&p.cfg);
+    let sets = a.input_sets.max(1);
+    let data: Vec<(Tensor<3>, Tensor<3>)> =
+        (0..sets).map(|_| (random_inputs(&p.spec, batch, p.spec.window, ad), random_targets(&p.spec, batch, ad))).collect();
+    ad.sync().map_err(|e| anyhow::anyhow!("device sync: {e:?}"))?;
+    let setup_s = t_setup.elapsed().as_secs_f64();
+    let mut times = Vec::with_capacity(a.steps);
+    let mut first_step_s = f64::NAN;
+    let mut first_since_start_s = f64::NAN;
+    let mut last_loss = f32::NAN;
+    for i in 0..(1 + a.warmup + a.steps) {
+        let (x, y) = data[i % sets].clone();
+        let t0 = Instant::now();
+        let (m, loss) = train_step(model, &mut optim, &p.cfg, x, y, i as u64);
+        model = m;
+        last_loss = loss.into_scalar::<f32>();
+        let dt = t0.elapsed().as_secs_f64();
+        if i == 0 {
+            first_step_s = dt;
+            first_since_start_s = process_start.elapsed().as_secs_f64();
+        } else if i > a.warmup {
+            times.push(dt);
+        }
+    }
+    Ok(Measured { params, setup_s, first_step_s, first_since_start_s, times, last_loss })
 }
