@@ -17,9 +17,9 @@ pub enum Cmd {
     /// Simulator speed: wall seconds per simulated second, lfdeep vs NEURON, one core each (NEURON
     /// is the speed-up denominator); then `--threads` independent 1 s bombardments in parallel.
     /// NEURON runs `oracle/neuron_cell.py` with `--python` (default <repo>/.venv/bin/python), which
-    /// must import `neuron` and find the compiled mechanisms of oracle/mod (nrnivmodl run in
-    /// oracle/, leaving oracle/x86_64); the repository is found from the current directory or
-    /// $LFDEEP_ROOT.
+    /// must import `neuron`; oracle/nrnmech.py compiles the mechanisms of oracle/mod on first use
+    /// (into oracle/mod/x86_64) with the nrnivmodl next to that python or on PATH. The repository
+    /// is found from the current directory or $LFDEEP_ROOT.
     Sim(sim::SimArgs),
     /// Step time of forward + backward + optimiser (the preset's Adam/AdamW, clipping, schedule,
     /// constraints) per model and batch size, on random data generated once on the device
