@@ -53,12 +53,13 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=c
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; CUBECL_AUTOTUNE_LEVEL=$CUBECL_AUTOTUNE_LEVEL"
 
 # 1. Training steps in one fresh process per dtype (its first configuration's first step is
-#    the "first step in a fresh process"; Burn fixes the float type per process).
+#    the "first step in a fresh process"; Burn fixes the float type per process). Batch 128
+#    first (the size of tools/GPU.md's reference timing) over all models, then 32 and 256.
 run_step "train f32" 130 "$SIM_RESERVE_S" \
-    "$BIN" bench train --device "$DEVICE" --dtype f32 --models tcn,mmoe,mh,mmoeex --batch 32,128,256 \
+    "$BIN" bench train --device "$DEVICE" --dtype f32 --models tcn,mmoe,mh,mmoeex --batch 128,32,256 \
     --steps 10 --warmup 2 --json "$OUT/train_f32.json"
 run_step "train bf16" 100 "$SIM_RESERVE_S" \
-    "$BIN" bench train --device "$DEVICE" --dtype bf16 --models tcn,mmoe,mh,mmoeex --batch 32,128,256 \
+    "$BIN" bench train --device "$DEVICE" --dtype bf16 --models tcn,mmoe,mh,mmoeex --batch 128,32,256 \
     --steps 10 --warmup 2 --json "$OUT/train_bf16.json"
 # 2. Free-running inference throughput, f32, one process per model (a failure at batch 4096
 #    cannot take the other model's numbers with it).

@@ -14,7 +14,7 @@ pub struct TrainArgs {
     /// Models, each a preset configs/<name>.toml.
     #[arg(long, value_delimiter = ',', default_value = "tcn,mh,mmoe,mmoeex,elm")]
     models: Vec<String>,
-    /// Batch sizes.
+    /// Batch sizes, in the order run (each over all models).
     #[arg(long, value_delimiter = ',', default_value = "32,128")]
     batch: Vec<usize>,
     /// Window (ms) for every model; default: each preset's (tcn 400, mh/mmoe/mmoeex 100, elm 500).
@@ -62,8 +62,10 @@ pub fn run(a: TrainArgs) -> Result<()> {
     let mut rows = Vec::new();
     let mut json = Vec::new();
     let mut fresh = true;
-    for model_name in &a.models {
-        for &batch in &a.batch {
+    // Batch sizes outermost: a run cut short (a time limit) has every model at the first
+    // batch size rather than every batch size of the first model.
+    for &batch in &a.batch {
+        for model_name in &a.models {
             let p = preset(&configs, model_name, a.window, batch, a.synapses, a.segments)?;
             // A configuration that fails (out of device memory, say) is recorded and skipped.
             let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| measure(&p, &ad, &a, batch, process_start)));
