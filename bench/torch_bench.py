@@ -150,8 +150,19 @@ def random_batch(model_name, batch, window, out_steps, n_syn, n_seg, dev, gen):
     return x, y
 
 
+def _finite(o):
+    """NaN/inf -> null, so the output is strict JSON (e.g. AUC of a test set without spikes)."""
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if isinstance(o, dict):
+        return {k: _finite(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_finite(v) for v in o]
+    return o
+
+
 def write_json(obj, path):
-    text = json.dumps(obj, indent=2)
+    text = json.dumps(_finite(obj), indent=2, allow_nan=False)
     if path:
         with open(path, "w") as f:
             f.write(text + "\n")
@@ -202,7 +213,7 @@ def cmd_train(a):
                         times.append(time.perf_counter() - t0)
                     med = statistics.median(times)
                     rec.update(median_step_ms=med * 1e3, samples_per_s=batch / med, min_step_ms=min(times) * 1e3,
-                               last_loss=float(loss))
+                               last_loss=float(loss.detach()))
                     if dev.type == "cuda":
                         rec["peak_mem_gib"] = torch.cuda.max_memory_allocated(dev) / 2**30
                 except Exception as e:  # noqa: BLE001 - an OOM at one size must not end the sweep
@@ -213,7 +224,7 @@ def cmd_train(a):
                 if dev.type == "cuda":
                     torch.cuda.empty_cache()
                     torch.cuda.reset_peak_memory_stats(dev)
-                print(json.dumps(rec), file=sys.stderr, flush=True)
+                print(json.dumps(_finite(rec)), file=sys.stderr, flush=True)
                 records.append(rec)
     write_json(dict(kind="train", framework="pytorch", **info, records=records), a.out)
 
@@ -340,7 +351,7 @@ def cmd_infer(a):
                 if dev.type == "cuda":
                     torch.cuda.empty_cache()
                     torch.cuda.reset_peak_memory_stats(dev)
-                print(json.dumps(rec), file=sys.stderr, flush=True)
+                print(json.dumps(_finite(rec)), file=sys.stderr, flush=True)
                 records.append(rec)
             del model
     write_json(dict(kind="infer", framework="pytorch", **info, records=records), a.out)
@@ -625,7 +636,7 @@ def cmd_fit(a):
         loss = train_step(model, opt, params, x, y, out_steps, dev, a.dtype)
         step += 1
         if step % 100 == 0 or step == 1:
-            losses.append((step, time.perf_counter() - t0, float(loss)))
+            losses.append((step, time.perf_counter() - t0, float(loss.detach())))
     sync(dev)
     train_s = time.perf_counter() - t0
     stop.set()
