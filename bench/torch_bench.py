@@ -67,7 +67,12 @@ def setup(device: str) -> torch.device:
     if device.startswith("cuda") and not torch.cuda.is_available():
         sys.exit("error: --device cuda asked for, but torch.cuda.is_available() is False")
     torch.backends.cudnn.benchmark = True
-    return torch.device(device)
+    dev = torch.device(device)
+    if dev.type == "cuda":
+        # Create the CUDA context here, so the first record's first_step_s does not carry it.
+        torch.ones(1, device=dev).add_(1)
+        torch.cuda.synchronize(dev)
+    return dev
 
 
 def device_info(dev: torch.device) -> dict:
