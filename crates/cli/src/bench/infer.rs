@@ -34,7 +34,8 @@ pub struct InferArgs {
     /// one chunk) where a second warm-up run predicts it would take longer. 0: no limit.
     #[arg(long, default_value_t = 10.0)]
     budget_s: f64,
-    /// inputs-mode models: ms predicted per causal pass.
+    /// inputs-mode models: ms predicted per causal pass (the timed ms are rounded down to whole
+    /// passes).
     #[arg(long, default_value_t = 2000)]
     chunk_ms: usize,
     /// inputs-mode models: device memory budget (GB) for one pass's input, activations and
@@ -111,7 +112,8 @@ fn time_rollout(model: &Surrogate, spec: &lfdeep_nn::data::WindowSpec, batch: us
     let x0 = random_inputs(spec, batch, spec.window, dev);
     // Input spikes for the rollout: a raster of up to 256 ms, reused cyclically (a full
     // [batch, 1278, ms] raster would not fit at batch 4096).
-    let cols = ms.clamp(1, 256);
+    // Always 256 columns, so warm-up and timed rollouts run the same kernels.
+    let cols = 256;
     let raster = Tensor::<3>::random([batch, spec.n_synapses, cols], Distribution::Bernoulli(0.01), dev);
     // Real runs clip the soma at −55 mV, ~2–3 σ above its mean.
     let fb = Feedback { soma_clip_z: 2.5, pca_basis: None };
@@ -184,7 +186,9 @@ pub fn run(a: InferArgs) -> Result<()> {
                     // shape), then one more to estimate the time per pass.
                     let _ = time_sequence(&model, &p.spec, rf, batch, chunk, chunk, &device);
                     let per_ms = time_sequence(&model, &p.spec, rf, batch, chunk, chunk, &device) / chunk as f64;
-                    let ms = within_budget(a.ms, chunk, per_ms, a.budget_s);
+                    // Whole chunks only: a shorter last pass would be a new shape, compiled and
+                    // tuned inside the timed region.
+                    let ms = (within_budget(a.ms, chunk, per_ms, a.budget_s) / chunk).max(1) * chunk;
                     let wall: Vec<f64> = (0..a.repeat.max(1)).map(|_| time_sequence(&model, &p.spec, rf, batch, ms, chunk, &device)).collect();
                     let latency = (batch == 1).then(|| {
                         let x = random_inputs(&p.spec, 1, rf, &device);
