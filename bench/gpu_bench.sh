@@ -19,7 +19,7 @@ LOG="$OUT/gpu_bench.log"
 exec > >(tee -a "$LOG") 2>&1
 
 BIN="${BIN:-.devbin/lfdeep}"
-if [ ! -x "$BIN" ] && [ -f "$BIN.gz" ]; then
+if [ -f "$BIN.gz" ] && { [ ! -x "$BIN" ] || [ "$BIN.gz" -nt "$BIN" ]; }; then
     gunzip -kf "$BIN.gz" && chmod +x "$BIN"
 fi
 [ -x "$BIN" ] || { echo "no CUDA binary at $BIN"; exit 1; }
