@@ -271,7 +271,7 @@ pub fn colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shif
         let f = k as f64 / 4.0;
         let y = bottom - 1 - (f * (bottom - 1 - top) as f64).round() as i32;
         let v = lo + f * (hi - lo);
-        let text = if (hi - lo).abs() >= 10.0 { format!("{v:.0}") } else if (hi - lo).abs() >= 1.0 { format!("{v:.1}") } else { format!("{v:.2}") };
+        let text = if (hi - lo).abs() >= 30.0 { format!("{v:.0}") } else if (hi - lo).abs() >= 1.0 { format!("{v:.1}") } else { format!("{v:.2}") };
         area.draw(&PathElement::new(vec![(x1, y), (x1 + 4, y)], BLACK.stroke_width(1))).map_err(|x| e(x.to_string()))?;
         area.draw(&Text::new(text, (x1 + 6, y - 7), ("sans-serif", 13))).map_err(|x| e(x.to_string()))?;
     }

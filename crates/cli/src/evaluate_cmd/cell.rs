@@ -35,6 +35,8 @@ pub struct TargetCell {
     pub centre_um: Vec<[f64; 3]>,
     /// Segment start / end (µm), when the cell could be rebuilt.
     pub ends_um: Option<Vec<([f64; 3], [f64; 3])>>,
+    /// Soma centre (µm; the origin when the table has no soma row).
+    pub soma_um: [f64; 3],
     /// The target that is the nexus recording site, if the dataset has one.
     pub nexus: Option<usize>,
     /// How the tuft was told apart (for the report).
@@ -111,6 +113,7 @@ trunk/oblique = the other apical segments",
             path_soma_um: rows.iter().map(|&r| table.path_soma_um[r]).collect(),
             centre_um: rows.iter().map(|&r| centre(r)).collect(),
             ends_um: setup.map(|s| rows.iter().map(|&r| (s.disc.segments[r].start_um, s.disc.segments[r].end_um)).collect()),
+            soma_um: table.region.iter().position(|r| r == "soma").map(centre).unwrap_or([0.0; 3]),
             nexus: nexus_row.and_then(|n| rows.iter().position(|&r| r == n)),
             definition,
         })

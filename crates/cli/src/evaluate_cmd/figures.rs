@@ -75,7 +75,7 @@ pub fn segment_error(path: &Path, cell: Option<&TargetCell>, modes: &[(&str, &Mo
             None => vec![Series { label: String::new(), points: (0..n).map(|i| (i as f64, m.segments.rmse_mv[i])).collect(), color: palette(2) }],
         };
         let x_label = match cell {
-            Some(_) => format!("region ({}); within a region, left → right = nearer → farther from the soma", REGIONS.iter().enumerate().map(|(g, r)| format!("{g} = {r}")).collect::<Vec<_>>().join(", ")),
+            Some(_) => format!("region ({}); within a region, left to right: nearer to farther from the soma", REGIONS.iter().enumerate().map(|(g, r)| format!("{g} = {r}")).collect::<Vec<_>>().join(", ")),
             None => "dendritic target index".into(),
         };
         panels.push(Panel { title: format!("{mode}: per-segment RMSE by region"), x_label, y_label: "RMSE (mV)".into(), series });
@@ -104,10 +104,11 @@ pub fn morphology_error(path: &Path, cell: &TargetCell, modes: &[(&str, &ModeMet
     init_font();
     let e = perr(path);
     let panel_w = 520u32;
-    let (w, h) = (panel_w * modes.len() as u32 + 110, 820u32);
+    let (w, h) = (panel_w * modes.len() as u32 + 110, 850u32);
     let root = BitMapBackend::new(path, (w, h)).into_drawing_area();
     root.fill(&WHITE).map_err(|x| e(x.to_string()))?;
     let (head, body) = root.split_vertically(44);
+    let (body, foot) = body.split_vertically(h - 44 - 30);
     head.titled("Per-segment RMSE on the morphology (x–y projection)", ("sans-serif", 22)).map_err(|x| e(x.to_string()))?;
     let (maps, bar) = body.split_horizontally(panel_w * modes.len() as u32);
     let hi = quantile(modes.iter().flat_map(|(_, m)| m.segments.rmse_mv.iter().copied()), 0.99).max(1e-6);
@@ -129,7 +130,14 @@ pub fn morphology_error(path: &Path, cell: &TargetCell, modes: &[(&str, &ModeMet
             .y_label_area_size(56)
             .build_cartesian_2d(cx - span_x / 2.0..cx + span_x / 2.0, cy - span_y / 2.0..cy + span_y / 2.0)
             .map_err(|x| e(x.to_string()))?;
-        chart.configure_mesh().disable_mesh().x_desc("x (µm)").y_desc("y (µm)").draw().map_err(|x| e(x.to_string()))?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("x (µm)")
+            .y_desc("y (µm)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw().map_err(|x| e(x.to_string()))?;
         // Draw the worst segments last, so they stay visible where branches overlap.
         let mut order: Vec<usize> = (0..cell.len()).collect();
         order.sort_by(|&a, &b| m.segments.rmse_mv[a].total_cmp(&m.segments.rmse_mv[b]));
@@ -142,7 +150,8 @@ pub fn morphology_error(path: &Path, cell: &TargetCell, modes: &[(&str, &ModeMet
                 chart.draw_series(std::iter::once(Circle::new(p[0], 3, c.filled()))).map_err(|x| e(x.to_string()))?;
             }
         }
-        chart.draw_series(std::iter::once(Circle::new((0.0, 0.0), 6, BLACK.filled()))).map_err(|x| e(x.to_string()))?;
+        let soma = cell.soma_um;
+        chart.draw_series(std::iter::once(Circle::new((soma[0], soma[1]), 6, BLACK.filled()))).map_err(|x| e(x.to_string()))?;
         if let Some(k) = cell.nexus {
             let c = cell.centre_um[k];
             chart.draw_series(std::iter::once(Circle::new((c[0], c[1]), 7, RED.stroke_width(2)))).map_err(|x| e(x.to_string()))?;
@@ -150,7 +159,7 @@ pub fn morphology_error(path: &Path, cell: &TargetCell, modes: &[(&str, &ModeMet
     }
     let bar = bar.margin(200, 200, 10, 0);
     colorbar(&bar, 0.0, hi, &viridis, "RMSE (mV)")?;
-    root.draw(&Text::new("black dot: soma origin · red ring: nexus · colours saturate at the 99th percentile", (20, h as i32 - 20), ("sans-serif", 14)))
+    foot.draw(&Text::new("black dot: soma · red ring: nexus · colours saturate at the 99th percentile of the per-segment RMSE", (20, 6), ("sans-serif", 14)))
         .map_err(|x| e(x.to_string()))?;
     root.present().with_context(|| format!("writing {}", path.display()))
 }
@@ -183,7 +192,7 @@ fn heat_map<DB: DrawingBackend>(
         .y_label_area_size(0)
         .build_cartesian_2d(t0 as f64..t1 as f64, 0.0..n as f64)
         .map_err(|x| e(x.to_string()))?;
-    chart.configure_mesh().disable_mesh().x_desc("time (ms)").disable_y_axis().draw().map_err(|x| e(x.to_string()))?;
+    chart.configure_mesh().disable_mesh().x_desc("time (ms)").x_label_formatter(&|v| format!("{v:.0}")).disable_y_axis().draw().map_err(|x| e(x.to_string()))?;
     let pa = chart.plotting_area();
     let (xr, yr) = pa.get_pixel_range();
     let (pw, ph) = ((xr.end - xr.start).max(1) as usize, (yr.end - yr.start).max(1) as usize);
