@@ -7,9 +7,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The workspace root (two levels above this crate).
+/// The workspace root (two levels above the crate under test). Cargo sets
+/// `CARGO_MANIFEST_DIR` when it runs a test, so the root follows the checkout being tested
+/// even when this crate's compiled artefact was built from another copy of the repository.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let root = manifest.join("../..");
+    root.canonicalize().unwrap_or_else(|e| panic!("workspace root {}: {e}", root.display()))
 }
 
 fn missing(what: &str) -> Option<PathBuf> {
