@@ -12,7 +12,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lfdeep-target}"
 out="${QUICKSTART_OUT:-$root/out/quickstart}"
 sims="${QUICKSTART_SIMS:-12}"
 duration_ms="${QUICKSTART_DURATION_MS:-3000}"
-steps="${QUICKSTART_STEPS:-300}"
+steps="${QUICKSTART_STEPS:-250}"
 
 echo "== building lfdeep (the dev profile is optimised; first build compiles Burn, ~15 min on 2 cores)"
 cargo build -p lfdeep
@@ -36,15 +36,18 @@ else
 fi
 "$lfdeep" dataset summary "$out/data" --plot "$out/data_summary.png"
 
-echo "== 4/6 train: ELM surrogate (spike + soma voltage from synaptic input alone), $steps steps on CPU"
+echo "== 4/6 train: ELM surrogate of every compartment (spike, soma, 639 dendritic segments from synaptic input alone), $steps steps on CPU"
 rm -rf "$out/run_elm"
-"$lfdeep" train configs/elm.toml --data "$out/data" --out "$out/run_elm" max_steps="$steps"
+"$lfdeep" train configs/elm_dendrites.toml --data "$out/data" --out "$out/run_elm" max_steps="$steps"
 
 echo "== 5/6 evaluate: the run's test simulations (metrics.json, report.md, figures)"
 "$lfdeep" evaluate "$out/run_elm" --data "$out/data" --out "$out/eval"
 
-echo "== 6/6 LFP of simulation 0 at the electrodes of configs/electrodes.toml"
-"$lfdeep" lfp --data "$out/data" --electrodes configs/electrodes.toml --out "$out/lfp" --plot "$out/lfp.png"
+test_sim=$(sed -n '/"test"/,/]/p' "$out/run_elm/splits.json" | grep -o '[0-9][0-9]*' | head -1)
+echo "== 6/6 LFP of test simulation $test_sim: simulated vs surrogate-predicted, electrodes of configs/electrodes.toml"
+"$lfdeep" predict "$out/run_elm" --inputs "$out/data" --max-sims $((test_sim + 1)) --lfp-voltages --out "$out/predict"
+"$lfdeep" lfp --data "$out/data" --simulation "$test_sim" --prediction "$out/predict/voltages_sim${test_sim}_mv.npy" \
+  --axon-from-soma --electrodes configs/electrodes.toml --out "$out/lfp" --plot "$out/lfp.png"
 
 echo "== done: outputs in $out"
 ls "$out"
