@@ -143,6 +143,24 @@ pub fn predict_teacher(run: &LoadedRun, sim: &Simulation, batch: usize) -> Resul
     Ok(p)
 }
 
+/// Checks a batch for a teacher-mode free-running rollout and returns its common length (ms);
+/// `None` for an empty batch.
+fn free_run_duration(spec: &WindowSpec, sims: &[Simulation]) -> Result<Option<usize>> {
+    if spec.dend_targets == 0 {
+        return Err(NnError::Data(
+            "free-running needs a model that predicts the dendritic voltages it takes as input (data.predict_dendrites = true)".into(),
+        ));
+    }
+    for s in sims {
+        check(spec, s)?;
+    }
+    let Some(dur) = sims.first().map(|s| s.duration_ms) else { return Ok(None) };
+    if sims.iter().any(|s| s.duration_ms != dur) {
+        return Err(NnError::Data("free-running batches need simulations of equal length".into()));
+    }
+    Ok(Some(dur))
+}
+
 /// Free-running rollout of several simulations at once (one batch row per simulation).
 ///
 /// Device-resident: the input window stays on the device; each ms the model predicts the last
@@ -154,18 +172,7 @@ pub fn predict_free(run: &LoadedRun, sims: &[Simulation]) -> Result<Vec<SimPredi
     if spec.mode == InputMode::Inputs {
         return sims.iter().map(|s| predict_teacher(run, s, 64)).collect();
     }
-    if spec.dend_targets == 0 {
-        return Err(NnError::Data(
-            "free-running needs a model that predicts the dendritic voltages it takes as input (data.predict_dendrites = true)".into(),
-        ));
-    }
-    for s in sims {
-        check(&spec, s)?;
-    }
-    let Some(dur) = sims.first().map(|s| s.duration_ms) else { return Ok(Vec::new()) };
-    if sims.iter().any(|s| s.duration_ms != dur) {
-        return Err(NnError::Data("free-running batches need simulations of equal length".into()));
-    }
+    let Some(dur) = free_run_duration(&spec, sims)? else { return Ok(Vec::new()) };
     let (w, nt, nseg, nsyn) = (spec.window, spec.n_targets(), spec.n_segments, spec.n_synapses);
     let n = sims.len();
     let mut preds: Vec<SimPrediction> = sims.iter().map(|_| empty_prediction(&spec, dur, w)).collect();
@@ -282,18 +289,7 @@ pub fn predict_free_host(run: &LoadedRun, sims: &[Simulation]) -> Result<Vec<Sim
     if spec.mode == InputMode::Inputs {
         return sims.iter().map(|s| predict_teacher(run, s, 64)).collect();
     }
-    if spec.dend_targets == 0 {
-        return Err(NnError::Data(
-            "free-running needs a model that predicts the dendritic voltages it takes as input (data.predict_dendrites = true)".into(),
-        ));
-    }
-    for s in sims {
-        check(&spec, s)?;
-    }
-    let Some(dur) = sims.first().map(|s| s.duration_ms) else { return Ok(Vec::new()) };
-    if sims.iter().any(|s| s.duration_ms != dur) {
-        return Err(NnError::Data("free-running batches need simulations of equal length".into()));
-    }
+    let Some(dur) = free_run_duration(&spec, sims)? else { return Ok(Vec::new()) };
     let (w, nt, nseg) = (spec.window, spec.n_targets(), spec.n_segments);
     // Rolling state: true voltages for the first window (initial condition), then predictions.
     let mut seg: Vec<Vec<f32>> = sims.iter().map(|s| s.segment_v.clone()).collect();
