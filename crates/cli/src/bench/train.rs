@@ -27,7 +27,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 3)]
     warmup: usize,
     /// Float type; one per process (Burn fixes it before the first tensor). bf16 needs a device
-    /// that supports it (CUDA; not the CPU backend).
+    /// that reports support for it (CUDA does; so does the Flex CPU backend, slowly).
     #[arg(long, value_enum, default_value = "f32")]
     dtype: Dtype,
     /// cpu, cuda or cuda:N.
