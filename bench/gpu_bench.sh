@@ -11,6 +11,21 @@
 # mechanisms of oracle/mod are compiled on first use by oracle/nrnmech.py with the nrnivmodl
 # found next to python3 or on PATH (DIR/bin is added to PATH here).
 # Usage: OUT=/some/dir bench/gpu_bench.sh      (env: TOTAL_S=470 to change the overall budget)
+#   STAGES="first train torch infer sim" (default: all, in that order) picks what runs:
+#   first  the first training step of a fresh process: TCN batch 128, --conv matmul with an empty
+#          kernel cache (cold), then the same again (warm: compiled kernels and autotune results
+#          from the cold run's cache);
+#   train  bench train f32 and bf16 over every model and batch 128, 32, 256;
+#   torch  the PyTorch reference (train f32+bf16, infer);
+#   burnconv  --conv burn (Burn's conv1d kernels), cold cache, with CubeCL's autotune and
+#          compilation logs, to show where its first step goes;
+#   infer  bench infer tcn and mmoe;
+#   sim    bench sim --threads 16 against NEURON on one core;
+#   fit    time to accuracy (not in the default list): a FIT_SIMS x FIT_MS dataset simulated on
+#          this machine's cores, then lfdeep (Burn CUDA) and the PyTorch reference each train
+#          FIT_MODEL for FIT_S wall seconds at batch FIT_BATCH on the same split, then both are
+#          evaluated free-running on the same test simulations.
+#   CONV=matmul|burn|auto (default auto) is passed to bench train/infer outside `first`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:?set OUT to the output folder}"
@@ -26,10 +41,16 @@ fi
 export CUDA_PATH="${CUDA_PATH:-/usr/local/cuda}"
 export CUBECL_AUTOTUNE_LEVEL="${CUBECL_AUTOTUNE_LEVEL:-minimal}"
 export LFDEEP_ROOT="$PWD"
+STAGES=" ${STAGES:-first train torch burnconv infer sim} "
+CONV="${CONV:-auto}"
+has() { [[ "$STAGES" == *" $1 "* ]]; }
+# Compiled kernels and autotune results persist here between the processes of this script
+# (see crates/nn/src/device.rs); `first` starts from an empty one on purpose.
+export LFDEEP_KERNEL_CACHE="${LFDEEP_KERNEL_CACHE:-${TMPDIR:-/tmp}/lfdeep-kernels}"
 DEVICE="${DEVICE:-cuda}"   # DEVICE=cpu: a dry run of the script here (slow, full sizes)
 
 TOTAL_S="${TOTAL_S:-470}"
-SIM_RESERVE_S=75          # kept for the CPU simulator step at the end
+SIM_RESERVE_S=0; has sim && SIM_RESERVE_S=75   # kept for the CPU simulator step at the end
 start=$SECONDS
 # step_timeout WANT [RESERVE]: WANT seconds, clamped to what is left before the deadline
 # minus RESERVE (seconds promised to later steps).
@@ -52,29 +73,77 @@ echo "date: $(date -u)  host: $(hostname)"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv 2>/dev/null || true
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; CUBECL_AUTOTUNE_LEVEL=$CUBECL_AUTOTUNE_LEVEL"
 
+# 0. The first step of a fresh process, cold and warm kernel cache; Burn's conv1d for contrast.
+if has first; then
+    cold="${TMPDIR:-/tmp}/kc-cold"; rm -rf "$cold"
+    for run in cold warm; do
+        LFDEEP_KERNEL_CACHE="$cold" run_step "first step tcn matmul ($run cache)" 150 "$SIM_RESERVE_S" \
+            "$BIN" bench train --device "$DEVICE" --dtype f32 --conv matmul --models tcn --batch 128 \
+            --steps 5 --warmup 1 --json "$OUT/first_tcn_matmul_$run.json"
+    done
+fi
+
 # 1. Training steps in one fresh process per dtype (its first configuration's first step is
 #    the "first step in a fresh process"; Burn fixes the float type per process). Batch 128
 #    first (the size of tools/GPU.md's reference timing) over all models, then 32 and 256.
-run_step "train f32" 130 "$SIM_RESERVE_S" \
-    "$BIN" bench train --device "$DEVICE" --dtype f32 --models tcn,mmoe,mh,mmoeex --batch 128,32,256 \
-    --steps 10 --warmup 2 --json "$OUT/train_f32.json"
-run_step "train bf16" 100 "$SIM_RESERVE_S" \
-    "$BIN" bench train --device "$DEVICE" --dtype bf16 --models tcn,mmoe,mh,mmoeex --batch 128,32,256 \
-    --steps 10 --warmup 2 --json "$OUT/train_bf16.json"
-# 2. Free-running inference throughput, f32, one process per model (a failure at batch 4096
+if has train; then
+    for dt in f32 bf16; do
+        run_step "train $dt" 130 "$SIM_RESERVE_S" \
+            "$BIN" bench train --device "$DEVICE" --dtype $dt --conv "$CONV" --models tcn,mmoe,mh,mmoeex --batch 128,32,256 \
+            --steps 10 --warmup 2 --json "$OUT/train_$dt.json"
+    done
+    run_step "train elm f32" 35 "$SIM_RESERVE_S" \
+        "$BIN" bench train --device "$DEVICE" --dtype f32 --models elm --batch 32,256 \
+        --steps 3 --warmup 1 --json "$OUT/train_elm_f32.json"
+fi
+# 2. The PyTorch reference in the same call.
+if has torch; then
+    run_step "torch train" 120 "$SIM_RESERVE_S" python3 bench/torch_bench.py train --models tcn,mmoe --batches 128,32,256 \
+        --dtypes f32,bf16 --steps 20 --out "$OUT/torch_train.json"
+    run_step "torch infer" 90 "$SIM_RESERVE_S" python3 bench/torch_bench.py infer --models tcn,mmoe --batches 1,256,4096 \
+        --dtypes f32 --out "$OUT/torch_infer.json"
+fi
+# 2b. Burn's own conv1d for contrast: its first step, cold, with CubeCL's autotune log.
+if has burnconv; then
+    printf '[autotune.logger]\nlevel = "full"\nfile = "%s"\n[compilation.logger]\nlevel = "basic"\nfile = "%s"\n' \
+        "$OUT/burn_conv_autotune.log" "$OUT/burn_conv_compile.log" > cubecl.toml
+    LFDEEP_KERNEL_CACHE="${TMPDIR:-/tmp}/kc-burn" run_step "first step tcn burn conv1d (cold cache)" 120 "$SIM_RESERVE_S" \
+        "$BIN" bench train --device "$DEVICE" --dtype f32 --conv burn --models tcn --batch 128 \
+        --steps 3 --warmup 1 --json "$OUT/first_tcn_burn_cold.json"
+    rm -f cubecl.toml
+    wc -l "$OUT"/burn_conv_*.log 2>/dev/null
+fi
+# 3. Free-running inference throughput, f32, one process per model (a failure at batch 4096
 #    cannot take the other model's numbers with it).
-run_step "infer tcn" 50 "$SIM_RESERVE_S" \
-    "$BIN" bench infer --device "$DEVICE" --dtype f32 --models tcn --batch 1,16,256,1024,4096 \
-    --ms 2000 --chunk-ms 2000 --mem-gb 8 --budget-s 3 --repeat 2 --json "$OUT/infer_tcn_f32.json"
-run_step "infer mmoe" 60 "$SIM_RESERVE_S" \
-    "$BIN" bench infer --device "$DEVICE" --dtype f32 --models mmoe --batch 1,16,256,1024,4096 \
-    --ms 1000 --budget-s 3 --repeat 2 --warmup-ms 10 --json "$OUT/infer_mmoe_f32.json"
-# 3. ELM (a 500-step recurrence per window: slow steps), f32, few steps.
-run_step "train elm f32" 35 "$SIM_RESERVE_S" \
-    "$BIN" bench train --device "$DEVICE" --dtype f32 --models elm --batch 32,256 \
-    --steps 3 --warmup 1 --json "$OUT/train_elm_f32.json"
+if has infer; then
+    run_step "infer tcn" 60 "$SIM_RESERVE_S" \
+        "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch 1,16,256,1024,4096 \
+        --ms 2000 --chunk-ms 2000 --mem-gb 8 --budget-s 3 --repeat 2 --json "$OUT/infer_tcn_f32.json"
+    run_step "infer mmoe" 60 "$SIM_RESERVE_S" \
+        "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe --batch 1,16,256,1024,4096 \
+        --ms 1000 --budget-s 3 --repeat 2 --warmup-ms 10 --json "$OUT/infer_mmoe_f32.json"
+fi
 
-# 4. Simulator on the CPU: one core lfdeep vs one core NEURON, then 16 bombardments on 16
+# 4. Time to accuracy: same data, same split, same wall-clock budget.
+if has fit; then
+    FIT_SIMS="${FIT_SIMS:-48}" FIT_MS="${FIT_MS:-3000}" FIT_S="${FIT_S:-120}" FIT_MODEL="${FIT_MODEL:-tcn}" FIT_BATCH="${FIT_BATCH:-64}"
+    data="${TMPDIR:-/tmp}/fit-data"; runs="${TMPDIR:-/tmp}/fit-runs"; rm -rf "$data" "$data-npy" "$runs"
+    run_step "fit: simulate $FIT_SIMS x $FIT_MS ms" 200 $(( 2 * FIT_S + 60 )) \
+        "$BIN" simulate --out "$data" simulations="$FIT_SIMS" duration_ms="$FIT_MS" seed=1
+    run_step "fit: lfdeep train $FIT_MODEL ${FIT_S}s" $(( FIT_S + 60 )) $(( FIT_S + 30 )) \
+        "$BIN" train "configs/$FIT_MODEL.toml" --data "$data" --out "$runs/$FIT_MODEL" --device "$DEVICE" \
+        batch_size="$FIT_BATCH" train.max_seconds="$FIT_S"
+    cp "$runs/$FIT_MODEL/metrics.csv" "$OUT/fit_lfdeep_metrics.csv" 2>/dev/null
+    run_step "fit: lfdeep evaluate" 60 $(( FIT_S + 20 )) \
+        "$BIN" evaluate "$runs/$FIT_MODEL" --data "$data" --device "$DEVICE"
+    cp "$runs/$FIT_MODEL/eval/metrics.json" "$OUT/fit_lfdeep_eval.json" 2>/dev/null
+    run_step "fit: export npy" 60 $(( FIT_S + 10 )) "$BIN" dataset export "$data" --npy "$data-npy"
+    run_step "fit: torch $FIT_MODEL ${FIT_S}s" $(( FIT_S + 60 )) 0 \
+        python3 bench/torch_bench.py fit --device cuda --data "$data-npy" --model "$FIT_MODEL" --seconds "$FIT_S" \
+        --batch "$FIT_BATCH" --splits "$runs/$FIT_MODEL/splits.json" --out "$OUT/fit_torch.json"
+fi
+
+# 5. Simulator on the CPU: one core lfdeep vs one core NEURON, then 16 bombardments on 16
 #    threads. NEURON only where python3 imports it.
 PP="${PYTHONPATH:-}"
 for d in ${PP//:/ }; do [ -d "$d/bin" ] && export PATH="$d/bin:$PATH"; done
@@ -83,7 +152,7 @@ if ! python3 -c "import neuron" 2>/dev/null; then
     echo "python3 cannot import neuron (PYTHONPATH=${PYTHONPATH:-}): bench sim without NEURON"
     SIM_NEURON=(--no-neuron)
 fi
-run_step "sim" 90 0 "$BIN" bench sim --threads 16 --repeat 2 "${SIM_NEURON[@]}" --json "$OUT/sim.json"
+has sim && run_step "sim" 90 0 "$BIN" bench sim --threads 16 --repeat 2 "${SIM_NEURON[@]}" --json "$OUT/sim.json"
 
 echo "done after $(( SECONDS - start ))s; JSON in $OUT:"
 ls -l "$OUT"

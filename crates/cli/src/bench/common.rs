@@ -41,6 +41,59 @@ impl Dtype {
     }
 }
 
+/// What `bench train` and `bench infer` share: where and how the models run, and the data
+/// layout they are sized for.
+#[derive(clap::Args, Debug)]
+pub struct ModelBenchArgs {
+    /// cpu, cuda or cuda:N.
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
+    /// Float type; one per process (Burn fixes it before the first tensor). bf16 needs a device
+    /// that reports support for it (CUDA does; so does the Flex CPU backend, slowly).
+    #[arg(long, value_enum, default_value = "f32")]
+    pub dtype: Dtype,
+    /// How the causal convolutions are computed: `burn` (Burn's conv1d and its autotuned
+    /// kernels), `matmul` (im2col: shifted copies stacked, one matmul), `auto` (matmul on GPU,
+    /// burn on CPU). Also set by the environment variable LFDEEP_CONV for every subcommand.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub conv: ConvArg,
+    /// Synaptic inputs (NeuronIO: 1278).
+    #[arg(long, default_value_t = 1278)]
+    pub synapses: usize,
+    /// Dendritic segments (NeuronIO: 639); teacher mode feeds back segments + soma.
+    #[arg(long, default_value_t = 639)]
+    pub segments: usize,
+    /// Folder of the presets (default: <repo>/configs).
+    #[arg(long)]
+    pub configs: Option<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConvArg {
+    Burn,
+    Matmul,
+    Auto,
+}
+
+impl ModelBenchArgs {
+    /// Sets the convolution algorithm and returns the device (see [`bench_device`]).
+    pub fn setup(&self) -> Result<Device> {
+        lfdeep_nn::layers::set_conv_algorithm(match self.conv {
+            ConvArg::Burn => lfdeep_nn::layers::ConvAlgorithm::Burn,
+            ConvArg::Matmul => lfdeep_nn::layers::ConvAlgorithm::Matmul,
+            ConvArg::Auto => lfdeep_nn::layers::ConvAlgorithm::Auto,
+        });
+        bench_device(&self.device, self.dtype)
+    }
+
+    pub fn configs_dir(&self) -> Result<PathBuf> {
+        match &self.configs {
+            Some(c) => Ok(c.clone()),
+            None => Ok(repo_root()?.join("configs")),
+        }
+    }
+}
+
 /// The device by name with its default float type set. Burn fixes a device's float type when
 /// the first tensor is created on it, so this must run before anything touches the device,
 /// and one process benchmarks one dtype.

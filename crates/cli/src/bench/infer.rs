@@ -10,7 +10,7 @@ use lfdeep_nn::models::{ModelConfig, Surrogate};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::common::{panic_message, write_json_quiet, bench_device, median, preset, print_table, random_inputs, repo_root, sync_on, write_json, Dtype};
+use super::common::{panic_message, write_json_quiet, ModelBenchArgs, median, preset, print_table, random_inputs, sync_on, write_json, Dtype};
 
 #[derive(clap::Args, Debug)]
 pub struct InferArgs {
@@ -45,18 +45,8 @@ pub struct InferArgs {
     /// Window (ms) for every model; default: each preset's.
     #[arg(long)]
     window: Option<usize>,
-    #[arg(long, value_enum, default_value = "f32")]
-    dtype: Dtype,
-    /// cpu, cuda or cuda:N.
-    #[arg(long, default_value = "cpu")]
-    device: String,
-    #[arg(long, default_value_t = 1278)]
-    synapses: usize,
-    #[arg(long, default_value_t = 639)]
-    segments: usize,
-    /// Folder of the presets (default: <repo>/configs).
-    #[arg(long)]
-    configs: Option<PathBuf>,
+    #[command(flatten)]
+    setup: ModelBenchArgs,
     #[arg(long)]
     json: Option<PathBuf>,
 }
@@ -142,20 +132,17 @@ fn within_budget(ms: usize, floor: usize, per_ms: f64, budget_s: f64) -> usize {
 }
 
 pub fn run(a: InferArgs) -> Result<()> {
-    let device = bench_device(&a.device, a.dtype)?;
+    let device = a.setup.setup()?;
     let ad = device.clone().autodiff();
-    let configs = match &a.configs {
-        Some(c) => c.clone(),
-        None => repo_root()?.join("configs"),
-    };
+    let configs = a.setup.configs_dir()?;
     if a.ms == 0 {
         bail!("--ms must be positive");
     }
-    println!("bench infer on {} ({}): {} simulated ms per rollout, median of {}", a.device, a.dtype.name(), a.ms, a.repeat.max(1));
+    println!("bench infer on {} ({}): {} simulated ms per rollout, median of {}", a.setup.device, a.setup.dtype.name(), a.ms, a.repeat.max(1));
     let mut rows = Vec::new();
     let mut json = Vec::new();
     for name in &a.models {
-        let p = preset(&configs, name, a.window, 1, a.synapses, a.segments)?;
+        let p = preset(&configs, name, a.window, 1, a.setup.synapses, a.setup.segments)?;
         if p.spec.dend_targets == 0 {
             bail!("{name}: the preset predicts no dendritic voltages (data.predict_dendrites = false); bench infer times all-compartment prediction");
         }
@@ -169,13 +156,20 @@ pub fn run(a: InferArgs) -> Result<()> {
             Some(match mode {
                 InputMode::Inputs => {
                     let rf = receptive_field(&p.cfg.model).unwrap_or(p.spec.window);
-                    let max_ch = match &p.cfg.model {
-                        ModelConfig::Tcn(c) => c.encoder.channels.iter().copied().max().unwrap_or(1),
-                        _ => 128,
+                    let (max_ch, im2col) = match &p.cfg.model {
+                        ModelConfig::Tcn(c) => {
+                            let e = &c.encoder;
+                            // The widest im2col block: a layer's input channels × its kernel.
+                            let ins = std::iter::once(p.shape.in_channels).chain(e.channels.iter().copied());
+                            (e.channels.iter().copied().max().unwrap_or(1), ins.zip(&e.kernel_sizes).map(|(c, k)| c * k).max().unwrap_or(0))
+                        }
+                        _ => (128, 0),
                     };
-                    let bytes = if a.dtype == Dtype::Bf16 { 2.0 } else { 4.0 };
-                    // Per input ms of one pass: input, two live activations, output.
-                    let per_ms = batch as f64 * (p.shape.in_channels + 2 * max_ch + p.shape.n_targets) as f64 * bytes;
+                    let im2col = if lfdeep_nn::layers::conv_algorithm_on(&device) == lfdeep_nn::layers::ConvAlgorithm::Matmul { im2col } else { 0 };
+                    let bytes = if a.setup.dtype == Dtype::Bf16 { 2.0 } else { 4.0 };
+                    // Per input ms of one pass: input, two live activations, output, and the
+                    // matmul convolution's column block.
+                    let per_ms = batch as f64 * (p.shape.in_channels + 2 * max_ch + p.shape.n_targets + im2col) as f64 * bytes;
                     let fit = (a.mem_gb * 1e9 / per_ms) as usize;
                     let chunk = a.chunk_ms.min(a.ms).min(fit.saturating_sub(rf - 1));
                     if chunk == 0 {
@@ -223,7 +217,7 @@ pub fn run(a: InferArgs) -> Result<()> {
                     let msg = panic_message(e);
                     println!("  {name} batch {batch}: FAILED: {msg}");
                     rows.push(vec![name.clone(), format!("{mode:?}").to_lowercase(), batch.to_string(), "failed".into(), "-".into(), "-".into(), "-".into()]);
-                    json.push(serde_json::json!({ "model": name, "batch": batch, "dtype": a.dtype.name(), "device": a.device, "error": msg }));
+                    json.push(serde_json::json!({ "model": name, "batch": batch, "dtype": a.setup.dtype.name(), "device": a.setup.device, "error": msg }));
                     write_json_quiet(a.json.as_deref(), &serde_json::json!({ "bench": "infer", "results": json }))?;
                     continue;
                 }
@@ -243,7 +237,7 @@ pub fn run(a: InferArgs) -> Result<()> {
             ]);
             json.push(serde_json::json!({
                 "model": name, "mode": format!("{mode:?}").to_lowercase(), "params": params, "batch": batch,
-                "window": p.spec.window, "dtype": a.dtype.name(), "device": a.device, "simulated_ms": t.sim_ms,
+                "window": p.spec.window, "dtype": a.setup.dtype.name(), "device": a.setup.device, "simulated_ms": t.sim_ms,
                 "wall_s_median": wall, "wall_s": t.wall_s, "sim_ms_per_s": rate, "wall_ms_per_sim_ms": per_step_ms,
                 "chunk_ms": t.chunk_ms, "latency_ms_per_step_batch1": t.latency_ms,
             }));

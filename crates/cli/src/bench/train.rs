@@ -3,11 +3,11 @@
 
 use anyhow::Result;
 use burn::prelude::*;
-use lfdeep_nn::train::step::{build_optimizer, train_step};
+use lfdeep_nn::train::step::{build_optimizer, train_step, train_step_phases, PhaseTimes};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::common::{panic_message, Preset, write_json_quiet, bench_device, median, preset, print_table, random_inputs, random_targets, repo_root, write_json, Dtype};
+use super::common::{panic_message, Preset, write_json_quiet, ModelBenchArgs, median, preset, print_table, random_inputs, random_targets, write_json};
 
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
@@ -26,25 +26,11 @@ pub struct TrainArgs {
     /// Untimed steps after the first one.
     #[arg(long, default_value_t = 3)]
     warmup: usize,
-    /// Float type; one per process (Burn fixes it before the first tensor). bf16 needs a device
-    /// that reports support for it (CUDA does; so does the Flex CPU backend, slowly).
-    #[arg(long, value_enum, default_value = "f32")]
-    dtype: Dtype,
-    /// cpu, cuda or cuda:N.
-    #[arg(long, default_value = "cpu")]
-    device: String,
-    /// Synaptic inputs (NeuronIO: 1278).
-    #[arg(long, default_value_t = 1278)]
-    synapses: usize,
-    /// Dendritic segments (NeuronIO: 639); teacher mode feeds back segments + soma.
-    #[arg(long, default_value_t = 639)]
-    segments: usize,
     /// Random input batches generated per configuration and rotated.
     #[arg(long, default_value_t = 3)]
     input_sets: usize,
-    /// Folder of the presets (default: <repo>/configs).
-    #[arg(long)]
-    configs: Option<PathBuf>,
+    #[command(flatten)]
+    setup: ModelBenchArgs,
     /// Write the results as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -52,13 +38,10 @@ pub struct TrainArgs {
 
 pub fn run(a: TrainArgs) -> Result<()> {
     let process_start = Instant::now();
-    let device = bench_device(&a.device, a.dtype)?;
+    let device = a.setup.setup()?;
     let ad = device.clone().autodiff();
-    let configs = match &a.configs {
-        Some(c) => c.clone(),
-        None => repo_root()?.join("configs"),
-    };
-    println!("bench train on {} ({}): {} timed steps after {} warm-up steps, {} synapses, {} segments", a.device, a.dtype.name(), a.steps, a.warmup, a.synapses, a.segments);
+    let configs = a.setup.configs_dir()?;
+    println!("bench train on {} ({}, conv {}): {} timed steps after {} warm-up steps, {} synapses, {} segments", a.setup.device, a.setup.dtype.name(), lfdeep_nn::layers::conv_algorithm_on(&device).name(), a.steps, a.warmup, a.setup.synapses, a.setup.segments);
     let mut rows = Vec::new();
     let mut json = Vec::new();
     let mut fresh = true;
@@ -66,7 +49,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
     // batch size rather than every batch size of the first model.
     for &batch in &a.batch {
         for model_name in &a.models {
-            let p = preset(&configs, model_name, a.window, batch, a.synapses, a.segments)?;
+            let p = preset(&configs, model_name, a.window, batch, a.setup.synapses, a.setup.segments)?;
             // A configuration that fails (out of device memory, say) is recorded and skipped.
             let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| measure(&p, &ad, &a, batch, process_start)));
             let m = match res {
@@ -75,13 +58,13 @@ pub fn run(a: TrainArgs) -> Result<()> {
                     let msg = panic_message(e);
                     println!("  {model_name} batch {batch}: FAILED: {msg}");
                     rows.push(vec![model_name.clone(), "-".into(), batch.to_string(), p.spec.window.to_string(), "failed".into(), "-".into(), "-".into()]);
-                    json.push(serde_json::json!({ "model": model_name, "batch": batch, "window": p.spec.window, "dtype": a.dtype.name(), "device": a.device, "fresh_process": fresh, "error": msg }));
+                    json.push(serde_json::json!({ "model": model_name, "batch": batch, "window": p.spec.window, "dtype": a.setup.dtype.name(), "device": a.setup.device, "fresh_process": fresh, "error": msg }));
                     fresh = false;
                     write_json_quiet(a.json.as_deref(), &serde_json::json!({ "bench": "train", "results": json }))?;
                     continue;
                 }
             };
-            let Measured { params, setup_s, first_step_s, first_since_start_s, times, last_loss } = m;
+            let Measured { params, setup_s, first_step_s, first_phases, first_since_start_s, times, last_loss } = m;
             if !last_loss.is_finite() {
                 anyhow::bail!("{model_name} batch {batch}: the loss became {last_loss} on random data");
             }
@@ -97,15 +80,20 @@ pub fn run(a: TrainArgs) -> Result<()> {
                 format!("{:.1}", sps),
             ]);
             println!(
-                "  {model_name} batch {batch} window {}: first step {first_step_s:.2} s, median {:.2} ms, {sps:.1} samples/s",
+                "  {model_name} batch {batch} window {}: first step {first_step_s:.2} s (forward {:.2}, backward {:.2}, update {:.2}), median {:.2} ms, {sps:.1} samples/s",
                 p.spec.window,
+                first_phases.forward_s,
+                first_phases.backward_s,
+                first_phases.update_s,
                 med * 1e3
             );
             json.push(serde_json::json!({
                 "model": model_name, "params": params, "batch": batch, "window": p.spec.window,
                 "out_steps": p.spec.out_steps, "in_channels": p.shape.in_channels, "targets": p.shape.n_targets,
-                "dtype": a.dtype.name(), "device": a.device, "fresh_process": fresh,
-                "setup_s": setup_s, "first_step_s": first_step_s, "first_step_done_since_process_start_s": first_since_start_s,
+                "dtype": a.setup.dtype.name(), "device": a.setup.device, "fresh_process": fresh,
+                "conv": lfdeep_nn::layers::conv_algorithm_on(&device).name(),
+                "setup_s": setup_s, "first_step_s": first_step_s,
+                "first_step_forward_s": first_phases.forward_s, "first_step_backward_s": first_phases.backward_s, "first_step_update_s": first_phases.update_s, "first_step_done_since_process_start_s": first_since_start_s,
                 "median_step_ms": med * 1e3, "min_step_ms": times.iter().cloned().fold(f64::INFINITY, f64::min) * 1e3,
                 "steps": times.len(), "warmup": a.warmup, "samples_per_s": sps, "final_loss": last_loss,
             }));
@@ -123,6 +111,7 @@ struct Measured {
     params: usize,
     setup_s: f64,
     first_step_s: f64,
+    first_phases: PhaseTimes,
     first_since_start_s: f64,
     times: Vec<f64>,
     last_loss: f32,
@@ -143,10 +132,18 @@ fn measure(p: &Preset, ad: &Device, a: &TrainArgs, batch: usize, process_start: 
     let mut first_step_s = f64::NAN;
     let mut first_since_start_s = f64::NAN;
     let mut last_loss = f32::NAN;
+    let mut phases = PhaseTimes::default();
     for i in 0..(1 + a.warmup + a.steps) {
         let (x, y) = data[i % sets].clone();
         let t0 = Instant::now();
-        let (m, loss) = train_step(model, &mut optim, &p.cfg, x, y, i as u64);
+        // The first step syncs between its phases, so a slow one says where the time went.
+        let (m, loss) = if i == 0 {
+            let (m, loss, ph) = train_step_phases(model, &mut optim, &p.cfg, x, y, 0, ad);
+            phases = ph;
+            (m, loss)
+        } else {
+            train_step(model, &mut optim, &p.cfg, x, y, i as u64)
+        };
         model = m;
         last_loss = loss.into_scalar::<f32>();
         let dt = t0.elapsed().as_secs_f64();
@@ -157,5 +154,5 @@ fn measure(p: &Preset, ad: &Device, a: &TrainArgs, batch: usize, process_start: 
             times.push(dt);
         }
     }
-    Ok(Measured { params, setup_s, first_step_s, first_since_start_s, times, last_loss })
+    Ok(Measured { params, setup_s, first_step_s, first_phases: phases, first_since_start_s, times, last_loss })
 }

@@ -62,7 +62,7 @@ pub fn fill_window(spec: &WindowSpec, norm: &Normalization, sim: &Simulation, se
 /// Runs the model on `n` windows in `x` and returns [n, steps, targets] as a flat vector.
 fn forward(model: &Surrogate, device: &Device, spec: &WindowSpec, x: Vec<f32>, n: usize, steps: usize) -> Vec<f32> {
     let xt = Tensor::<3>::from_data(TensorData::new(x, [n, spec.channels(), spec.window]), device);
-    model.forward_last(xt, steps).into_data().try_to_vec::<f32>().expect("f32 predictions")
+    model.forward_last(xt, steps).into_data().try_to_vec_as::<f32>().expect("f32 predictions")
 }
 
 /// Writes one predicted target row (z-scored) at time `t` into `p`, in mV.

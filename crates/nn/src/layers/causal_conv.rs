@@ -3,6 +3,14 @@
 //!
 //! Output at time t depends only on inputs at t, t−d, …, t−(k−1)d: the input is padded with
 //! (k−1)·d zeros on the left only, so a window's first steps see "silence" before it.
+//!
+//! Two ways to compute the same convolution (see [`ConvAlgorithm`]): Burn's `conv1d`, or
+//! im2col by hand — the k shifted copies of the padded input stacked on the channel axis and
+//! one matmul with the kernel laid out tap-major. On CUDA, Burn's `conv1d` autotunes ten
+//! candidate kernels per shape for each of forward, data- and weight-gradient, including
+//! direct "fallback" kernels that take seconds at NeuronIO sizes (1278 channels × 39 taps), so a
+//! first training step never finished in 220 s; the matmul form leaves only matmul shapes
+//! to tune.
 
 use burn::module::Param;
 use burn::prelude::*;
@@ -11,6 +19,83 @@ use burn::tensor::ops::ConvOptions;
 use rand_chacha::ChaCha8Rng;
 
 use super::init;
+
+/// How [`CausalConv1d::forward`] computes the convolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConvAlgorithm {
+    /// Burn's `conv1d` (the backend's own kernels and autotuning).
+    Burn,
+    /// im2col: stack the k shifted inputs on the channel axis, one matmul.
+    Matmul,
+    /// `Matmul` on GPU backends, `Burn` on the Flex CPU backend (where Burn's direct
+    /// convolution needs no k-fold copy of the input).
+    Auto,
+}
+
+impl ConvAlgorithm {
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "burn" => Some(Self::Burn),
+            "matmul" => Some(Self::Matmul),
+            "auto" => Some(Self::Auto),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Burn => "burn",
+            Self::Matmul => "matmul",
+            Self::Auto => "auto",
+        }
+    }
+}
+
+/// Process-wide choice (0 = unset: read `LFDEEP_CONV` once, else `Auto`).
+static ALGORITHM: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+fn algorithm_code(a: ConvAlgorithm) -> u8 {
+    match a {
+        ConvAlgorithm::Burn => 1,
+        ConvAlgorithm::Matmul => 2,
+        ConvAlgorithm::Auto => 3,
+    }
+}
+
+/// Chooses the convolution algorithm of every [`CausalConv1d`] in this process.
+pub fn set_conv_algorithm(a: ConvAlgorithm) {
+    ALGORITHM.store(algorithm_code(a), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The process-wide choice: what [`set_conv_algorithm`] set, else the environment variable
+/// `LFDEEP_CONV` (`burn`, `matmul`, `auto`), else `Auto`.
+pub fn conv_algorithm() -> ConvAlgorithm {
+    use std::sync::atomic::Ordering;
+    match ALGORITHM.load(Ordering::Relaxed) {
+        1 => ConvAlgorithm::Burn,
+        2 => ConvAlgorithm::Matmul,
+        3 => ConvAlgorithm::Auto,
+        _ => {
+            let a = std::env::var("LFDEEP_CONV").ok().and_then(|v| ConvAlgorithm::from_name(v.trim())).unwrap_or(ConvAlgorithm::Auto);
+            ALGORITHM.store(algorithm_code(a), Ordering::Relaxed);
+            a
+        }
+    }
+}
+
+/// The algorithm [`CausalConv1d::forward`] uses on `device` (`Auto` resolved).
+pub fn conv_algorithm_on(device: &Device) -> ConvAlgorithm {
+    match conv_algorithm() {
+        ConvAlgorithm::Auto if is_flex(device) => ConvAlgorithm::Burn,
+        ConvAlgorithm::Auto => ConvAlgorithm::Matmul,
+        a => a,
+    }
+}
+
+/// Whether `device` is the Flex CPU backend (autodiff or not).
+fn is_flex(device: &Device) -> bool {
+    matches!(device.clone().without_autodiff().as_dispatch(), burn::backend::DispatchDevice::Flex(_))
+}
 
 #[derive(Config, Debug)]
 pub struct CausalConv1dConfig {
@@ -84,7 +169,13 @@ impl CausalConv1d {
 
     /// x [batch, in, time] → [batch, out, time].
     pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
-        let [b, c, _] = x.dims();
+        let algorithm = conv_algorithm_on(&x.device());
+        self.forward_with(x, algorithm)
+    }
+
+    /// [`Self::forward`] with an explicit algorithm (`Auto` is taken as `Matmul`).
+    pub fn forward_with(&self, x: Tensor<3>, algorithm: ConvAlgorithm) -> Tensor<3> {
+        let [b, c, t] = x.dims();
         let pad = self.history();
         let x = if pad > 0 {
             let zeros = Tensor::zeros([b, c, pad], &x.device());
@@ -92,6 +183,25 @@ impl CausalConv1d {
         } else {
             x
         };
-        conv1d(x, self.effective_weight(), Some(self.bias.val()), ConvOptions::new([1], [0], [self.dilation], 1))
+        match algorithm {
+            ConvAlgorithm::Burn => conv1d(x, self.effective_weight(), Some(self.bias.val()), ConvOptions::new([1], [0], [self.dilation], 1)),
+            ConvAlgorithm::Matmul | ConvAlgorithm::Auto => self.forward_im2col(x, t),
+        }
+    }
+
+    /// im2col on the left-padded input xp [batch, in, time + history]: column block j holds
+    /// xp[.., j·d .. j·d + time] (tap j), so y = W' · cols with W' [out, k·in] tap-major.
+    fn forward_im2col(&self, xp: Tensor<3>, t: usize) -> Tensor<3> {
+        let k = self.kernel_size;
+        let w = self.effective_weight(); // [o, c, k]
+        let [o, c, _] = w.dims();
+        let cols = if k == 1 {
+            xp
+        } else {
+            let taps = (0..k).map(|j| xp.clone().narrow(2, j * self.dilation, t)).collect();
+            Tensor::cat(taps, 1) // [b, k·c, t]
+        };
+        let w = w.swap_dims(1, 2).reshape([1, o, k * c]); // [1, o, k·c], tap-major
+        w.matmul(cols) + self.bias.val().reshape([1, o, 1])
     }
 }

@@ -37,7 +37,7 @@ impl TcnModelConfig {
         let encoder = self.encoder.init(in_channels, device, rng);
         let mut head = CausalConv1dConfig::new(encoder.out_channels(), n_targets, 1).init(device, rng);
         // Spike head is target 0.
-        let mut b = head.bias.val().into_data().try_to_vec::<f32>().expect("f32 bias");
+        let mut b = head.bias.val().into_data().try_to_vec_as::<f32>().expect("f32 bias");
         b[0] = self.spike_bias_init as f32;
         head.bias = Param::from_data(TensorData::new(b, [n_targets]), device);
         TcnModel { encoder, head }

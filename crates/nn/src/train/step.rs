@@ -8,6 +8,7 @@ use burn::grad_clipping::GradientClippingConfig;
 use burn::optim::decay::WeightDecayConfig;
 use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
+use std::time::Instant;
 
 use super::config::{OptimizerKind, RunConfig};
 use super::loss::surrogate_loss;
@@ -31,10 +32,39 @@ pub fn build_optimizer(cfg: &RunConfig) -> ModuleOptimizer {
 /// model's constraints, as the trainer's inner loop does. Returns the updated model and the
 /// loss tensor (not read back: the caller decides when to synchronise).
 pub fn train_step(model: Surrogate, optim: &mut ModuleOptimizer, cfg: &RunConfig, x: Tensor<3>, y: Tensor<3>, step: u64) -> (Surrogate, Tensor<1>) {
+    train_step_marked(model, optim, cfg, x, y, step, || {})
+}
+
+/// Wall seconds of the three phases of one step, each ended by a device sync.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PhaseTimes {
+    pub forward_s: f64,
+    pub backward_s: f64,
+    pub update_s: f64,
+}
+
+/// [`train_step`] with a device sync after the forward pass (loss included), the backward pass
+/// and the update, and the wall time of each: where a slow first step spends its time.
+pub fn train_step_phases(model: Surrogate, optim: &mut ModuleOptimizer, cfg: &RunConfig, x: Tensor<3>, y: Tensor<3>, step: u64, device: &Device) -> (Surrogate, Tensor<1>, PhaseTimes) {
+    let mut marks = Vec::with_capacity(3);
+    let t0 = Instant::now();
+    let (model, loss) = train_step_marked(model, optim, cfg, x, y, step, || {
+        let _ = device.sync();
+        marks.push(t0.elapsed().as_secs_f64());
+    });
+    let times = PhaseTimes { forward_s: marks[0], backward_s: marks[1] - marks[0], update_s: marks[2] - marks[1] };
+    (model, loss, times)
+}
+
+/// The step itself; `mark` runs after the forward pass, the backward pass and the update.
+fn train_step_marked(model: Surrogate, optim: &mut ModuleOptimizer, cfg: &RunConfig, x: Tensor<3>, y: Tensor<3>, step: u64, mut mark: impl FnMut()) -> (Surrogate, Tensor<1>) {
     let t = &cfg.train;
     let out_steps = y.dims()[1];
     let parts = surrogate_loss(model.forward_last(x, out_steps), y, t.spike_weight, t.soma_weight, t.dend_weight);
+    mark();
     let grads = GradientsParams::from_grads(parts.total.backward(), &model);
+    mark();
     let model = optim.step(t.lr_at(step), model, grads).enforce_constraints();
+    mark();
     (model, parts.total)
 }

@@ -173,7 +173,7 @@ pub fn evaluate(model: &Surrogate, batches: &[HostBatch], cfg: &RunConfig, norm:
         bce += parts.bce.into_scalar::<f32>() as f64;
         soma += parts.soma_mse.into_scalar::<f32>() as f64;
         dend += parts.dend_mse.into_scalar::<f32>() as f64;
-        let p = pred.into_data().try_to_vec::<f32>().expect("f32 predictions");
+        let p = pred.into_data().try_to_vec_as::<f32>().expect("f32 predictions");
         let k = b.spec.n_targets();
         for (row, target) in p.chunks(k).zip(b.targets.chunks(k)) {
             probs.push(1.0 / (1.0 + (-row[0] as f64).exp()));

@@ -1,0 +1,92 @@
+//! The two algorithms of `CausalConv1d` (Burn's conv1d and im2col + matmul) against a direct
+//! evaluation of the causal sum y[o,t] = b[o] + Σ_c Σ_j W[o,c,j]·x[c, t − (k−1−j)·d] written out
+//! here in loops, and against each other for the gradients of a loss through both.
+
+use burn::prelude::*;
+use lfdeep_nn::layers::{CausalConv1dConfig, ConvAlgorithm};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn random(shape: [usize; 3], seed: u64, device: &Device) -> Tensor<3> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let n: usize = shape.iter().product();
+    let v: Vec<f32> = (0..n).map(|_| rng.random_range(-1.0f32..1.0)).collect();
+    Tensor::from_data(TensorData::new(v, shape), device)
+}
+
+fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data().try_to_vec_as::<f32>().unwrap()
+}
+
+fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+/// Cases: (in, out, kernel, dilation, weight norm).
+const CASES: [(usize, usize, usize, usize, bool); 4] = [(5, 3, 4, 1, false), (4, 6, 3, 2, true), (3, 2, 1, 1, false), (7, 4, 5, 3, false)];
+
+#[test]
+fn both_algorithms_equal_the_direct_causal_sum() {
+    let device = Device::flex();
+    let (b, t) = (2, 17);
+    for (case, &(c_in, c_out, k, d, wn)) in CASES.iter().enumerate() {
+        let mut rng = ChaCha8Rng::seed_from_u64(case as u64);
+        let conv = CausalConv1dConfig::new(c_in, c_out, k).with_dilation(d).with_weight_norm(wn).init(&device, &mut rng);
+        let x = random([b, c_in, t], 100 + case as u64, &device);
+        let w = to_vec(conv.effective_weight());
+        let bias = to_vec(conv.bias.val());
+        let xs = to_vec(x.clone());
+        let mut want = vec![0f32; b * c_out * t];
+        for bi in 0..b {
+            for o in 0..c_out {
+                for ti in 0..t {
+                    let mut acc = bias[o] as f64;
+                    for c in 0..c_in {
+                        for j in 0..k {
+                            let shift = (k - 1 - j) * d;
+                            if ti >= shift {
+                                acc += w[(o * c_in + c) * k + j] as f64 * xs[(bi * c_in + c) * t + ti - shift] as f64;
+                            }
+                        }
+                    }
+                    want[(bi * c_out + o) * t + ti] = acc as f32;
+                }
+            }
+        }
+        for alg in [ConvAlgorithm::Burn, ConvAlgorithm::Matmul] {
+            let y = conv.forward_with(x.clone(), alg);
+            assert_eq!(y.dims(), [b, c_out, t]);
+            let err = max_abs_diff(&to_vec(y), &want);
+            assert!(err < 1e-5, "case {case} ({c_in}→{c_out}, k {k}, d {d}, weight norm {wn}), {alg:?}: max |Δ| {err}");
+        }
+    }
+}
+
+#[test]
+fn both_algorithms_give_the_same_gradients() {
+    let device = Device::flex().autodiff();
+    let (b, t) = (3, 11);
+    for (case, &(c_in, c_out, k, d, wn)) in CASES.iter().enumerate() {
+        let grads_of = |alg: ConvAlgorithm| {
+            let mut rng = ChaCha8Rng::seed_from_u64(case as u64);
+            let conv = CausalConv1dConfig::new(c_in, c_out, k).with_dilation(d).with_weight_norm(wn).init(&device, &mut rng);
+            let x = random([b, c_in, t], 200 + case as u64, &device).require_grad();
+            // A loss that weighs every output differently, so a misplaced tap changes it.
+            let r = random([b, c_out, t], 300 + case as u64, &device);
+            let loss = (conv.forward_with(x.clone(), alg) * r).sum();
+            let g = loss.backward();
+            let gw = to_vec(conv.weight.val().grad(&g).unwrap());
+            let gb = to_vec(conv.bias.val().grad(&g).unwrap());
+            let gx = to_vec(x.grad(&g).unwrap());
+            (gw, gb, gx)
+        };
+        let (bw, bb, bx) = grads_of(ConvAlgorithm::Burn);
+        let (mw, mb, mx) = grads_of(ConvAlgorithm::Matmul);
+        assert!(bw.iter().any(|v| *v != 0.0), "case {case}: zero weight gradient");
+        for (name, a, m) in [("weight", &bw, &mw), ("bias", &bb, &mb), ("input", &bx, &mx)] {
+            let err = max_abs_diff(a, m);
+            assert!(err < 1e-4, "case {case} ({c_in}→{c_out}, k {k}, d {d}, weight norm {wn}): {name} gradients differ by {err}");
+        }
+    }
+}
