@@ -11,15 +11,17 @@
 # mechanisms of oracle/mod are compiled on first use by oracle/nrnmech.py with the nrnivmodl
 # found next to python3 or on PATH (DIR/bin is added to PATH here).
 # Usage: OUT=/some/dir bench/gpu_bench.sh      (env: TOTAL_S=470 to change the overall budget)
-#   STAGES="first train torch infer sim" (default: all, in that order) picks what runs:
+#   STAGES="first torch train burnconv infer sim" (default: all; always run in this order) picks what runs:
 #   first  the first training step of a fresh process: TCN batch 128, --conv matmul with an empty
 #          kernel cache (cold), then the same again (warm: compiled kernels and autotune results
 #          from the cold run's cache);
 #   train  bench train f32 and bf16 over every model and batch 128, 32, 256;
-#   torch  the PyTorch reference (train f32+bf16, infer);
+#   torch  the PyTorch reference training steps (f32, bf16);
 #   burnconv  --conv burn (Burn's conv1d kernels), cold cache, with CubeCL's autotune and
 #          compilation logs, to show where its first step goes;
-#   infer  bench infer tcn and mmoe;
+#   infer  bench infer tcn and mmoe, and the PyTorch reference's inference;
+#   MODELS, BATCHES, DTYPES narrow the train stage (defaults: tcn,mmoe,mh,mmoeex; 128,32,256;
+#   "f32 bf16"); TORCH_MODELS the torch stage.
 #   sim    bench sim --threads 16 against NEURON on one core;
 #   fit    time to accuracy (not in the default list): a FIT_SIMS x FIT_MS dataset simulated on
 #          this machine's cores, then lfdeep (Burn CUDA) and the PyTorch reference each train
@@ -41,7 +43,7 @@ fi
 export CUDA_PATH="${CUDA_PATH:-/usr/local/cuda}"
 export CUBECL_AUTOTUNE_LEVEL="${CUBECL_AUTOTUNE_LEVEL:-minimal}"
 export LFDEEP_ROOT="$PWD"
-STAGES=" ${STAGES:-first train torch burnconv infer sim} "
+STAGES=" ${STAGES:-first torch train burnconv infer sim} "
 CONV="${CONV:-auto}"
 has() { [[ "$STAGES" == *" $1 "* ]]; }
 # Compiled kernels and autotune results persist here between the processes of this script
@@ -75,33 +77,32 @@ echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc
 
 # 0. The first step of a fresh process, cold and warm kernel cache; Burn's conv1d for contrast.
 if has first; then
-    cold="${TMPDIR:-/tmp}/kc-cold"; rm -rf "$cold"
+    cold="$LFDEEP_KERNEL_CACHE"; rm -rf "$cold"   # the cache every later stage reuses
     for run in cold warm; do
-        LFDEEP_KERNEL_CACHE="$cold" run_step "first step tcn matmul ($run cache)" 150 "$SIM_RESERVE_S" \
+        LFDEEP_KERNEL_CACHE="$cold" run_step "first step tcn matmul ($run cache)" $([ $run = cold ] && echo 240 || echo 60) "$SIM_RESERVE_S" \
             "$BIN" bench train --device "$DEVICE" --dtype f32 --conv matmul --models tcn --batch 128 \
             --steps 5 --warmup 1 --json "$OUT/first_tcn_matmul_$run.json"
     done
 fi
 
-# 1. Training steps in one fresh process per dtype (its first configuration's first step is
+# 1. The PyTorch reference training steps, in the same call as lfdeep's.
+if has torch; then
+    run_step "torch train" 120 "$SIM_RESERVE_S" python3 bench/torch_bench.py train --models "${TORCH_MODELS:-tcn,mmoe}" \
+        --batches "${BATCHES:-128,32,256}" --dtypes f32,bf16 --steps 20 --out "$OUT/torch_train.json"
+fi
+
+# 2. Training steps in one fresh process per dtype (its first configuration's first step is
 #    the "first step in a fresh process"; Burn fixes the float type per process). Batch 128
 #    first (the size of tools/GPU.md's reference timing) over all models, then 32 and 256.
 if has train; then
-    for dt in f32 bf16; do
+    for dt in ${DTYPES:-f32 bf16}; do
         run_step "train $dt" 130 "$SIM_RESERVE_S" \
-            "$BIN" bench train --device "$DEVICE" --dtype $dt --conv "$CONV" --models tcn,mmoe,mh,mmoeex --batch 128,32,256 \
+            "$BIN" bench train --device "$DEVICE" --dtype $dt --conv "$CONV" --models "${MODELS:-tcn,mmoe,mh,mmoeex}" --batch "${BATCHES:-128,32,256}" \
             --steps 10 --warmup 2 --json "$OUT/train_$dt.json"
     done
     run_step "train elm f32" 35 "$SIM_RESERVE_S" \
         "$BIN" bench train --device "$DEVICE" --dtype f32 --models elm --batch 32,256 \
         --steps 3 --warmup 1 --json "$OUT/train_elm_f32.json"
-fi
-# 2. The PyTorch reference in the same call.
-if has torch; then
-    run_step "torch train" 120 "$SIM_RESERVE_S" python3 bench/torch_bench.py train --models tcn,mmoe --batches 128,32,256 \
-        --dtypes f32,bf16 --steps 20 --out "$OUT/torch_train.json"
-    run_step "torch infer" 90 "$SIM_RESERVE_S" python3 bench/torch_bench.py infer --models tcn,mmoe --batches 1,256,4096 \
-        --dtypes f32 --out "$OUT/torch_infer.json"
 fi
 # 2b. Burn's own conv1d for contrast: its first step, cold, with CubeCL's autotune log.
 if has burnconv; then
@@ -116,6 +117,8 @@ fi
 # 3. Free-running inference throughput, f32, one process per model (a failure at batch 4096
 #    cannot take the other model's numbers with it).
 if has infer; then
+    run_step "torch infer" 90 "$SIM_RESERVE_S" python3 bench/torch_bench.py infer --models tcn,mmoe --batches 1,256,4096 \
+        --dtypes f32 --out "$OUT/torch_infer.json"
     run_step "infer tcn" 60 "$SIM_RESERVE_S" \
         "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch 1,16,256,1024,4096 \
         --ms 2000 --chunk-ms 2000 --mem-gb 8 --budget-s 3 --repeat 2 --json "$OUT/infer_tcn_f32.json"
