@@ -21,7 +21,7 @@
 #          compilation logs, to show where its first step goes;
 #   infer  bench infer tcn and mmoe, and the PyTorch reference's inference;
 #   MODELS, BATCHES, DTYPES narrow the train stage (defaults: tcn,mmoe,mh,mmoeex; 128,32,256;
-#   "f32 bf16"); TORCH_MODELS the torch stage.
+#   "f32 bf16"); TORCH_MODELS the torch stage; INFER_BATCHES the infer stage (1,16,256,1024,4096).
 #   sim    bench sim --threads 16 against NEURON on one core;
 #   fit    time to accuracy (not in the default list): a FIT_SIMS x FIT_MS dataset simulated on
 #          this machine's cores, then lfdeep (Burn CUDA) and the PyTorch reference each train
@@ -119,11 +119,11 @@ fi
 if has infer; then
     run_step "torch infer" 90 "$SIM_RESERVE_S" python3 bench/torch_bench.py infer --models tcn,mmoe --batches 1,256,4096 \
         --dtypes f32 --out "$OUT/torch_infer.json"
-    run_step "infer tcn" 60 "$SIM_RESERVE_S" \
-        "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch 1,16,256,1024,4096 \
+    run_step "infer tcn" 150 "$SIM_RESERVE_S" \
+        "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch "${INFER_BATCHES:-1,16,256,1024,4096}" \
         --ms 2000 --chunk-ms 2000 --mem-gb 8 --budget-s 3 --repeat 2 --json "$OUT/infer_tcn_f32.json"
-    run_step "infer mmoe" 60 "$SIM_RESERVE_S" \
-        "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe --batch 1,16,256,1024,4096 \
+    run_step "infer mmoe" 90 "$SIM_RESERVE_S" \
+        "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe --batch "${INFER_BATCHES:-1,16,256,1024,4096}" \
         --ms 1000 --budget-s 3 --repeat 2 --warmup-ms 10 --json "$OUT/infer_mmoe_f32.json"
 fi
 
