@@ -6,11 +6,12 @@
 //!
 //! Two ways to compute the same convolution (see [`ConvAlgorithm`]): Burn's `conv1d`, or
 //! im2col by hand — the k shifted copies of the padded input stacked on the channel axis and
-//! one matmul with the kernel laid out tap-major. On CUDA, Burn's `conv1d` autotunes ten
-//! candidate kernels per shape for each of forward, data- and weight-gradient, including
-//! direct "fallback" kernels that take seconds at NeuronIO sizes (1278 channels × 39 taps), so a
-//! first training step never finished in 220 s; the matmul form leaves only matmul shapes
-//! to tune.
+//! one matmul with the kernel laid out tap-major. On CUDA Burn autotunes `conv1d` over ten
+//! candidate kernels per shape for each of forward, data and weight gradient; with it the first
+//! TCN training step had not finished after 220 s on an H200 (BENCHMARKS.md, 2026-11-22). The
+//! im2col form leaves only matmuls to compile and tune: its first step took 138 s on a fresh
+//! H200 and its steps 92.5 ms (2026-12-02). Its cost is memory: the columns hold the input k
+//! times over (1278 inputs × 39 taps for the TCN's first layer).
 
 use burn::module::Param;
 use burn::prelude::*;
@@ -76,7 +77,13 @@ pub fn conv_algorithm() -> ConvAlgorithm {
         2 => ConvAlgorithm::Matmul,
         3 => ConvAlgorithm::Auto,
         _ => {
-            let a = std::env::var("LFDEEP_CONV").ok().and_then(|v| ConvAlgorithm::from_name(v.trim())).unwrap_or(ConvAlgorithm::Auto);
+            let a = match std::env::var("LFDEEP_CONV") {
+                Err(_) => ConvAlgorithm::Auto,
+                Ok(v) => ConvAlgorithm::from_name(v.trim()).unwrap_or_else(|| {
+                    eprintln!("warning: LFDEEP_CONV={v:?} is not one of burn, matmul, auto; using auto");
+                    ConvAlgorithm::Auto
+                }),
+            };
             ALGORITHM.store(algorithm_code(a), Ordering::Relaxed);
             a
         }
