@@ -53,8 +53,8 @@ pub struct ModelBenchArgs {
     #[arg(long, value_enum, default_value = "f32")]
     pub dtype: Dtype,
     /// How the causal convolutions are computed: `burn` (Burn's conv1d and its autotuned
-    /// kernels), `matmul` (im2col: shifted copies stacked, one matmul), `auto` (matmul on GPU,
-    /// burn on CPU). Also set by the environment variable LFDEEP_CONV for every subcommand.
+    /// kernels), `matmul` (im2col: shifted copies stacked, one matmul), `taps` (one matmul per
+    /// kernel tap, no stacked copy), `auto` (matmul on GPU, burn on CPU). Also set by the environment variable LFDEEP_CONV for every subcommand.
     #[arg(long, value_enum, default_value = "auto")]
     pub conv: ConvArg,
     /// Synaptic inputs (NeuronIO: 1278).
@@ -72,6 +72,7 @@ pub struct ModelBenchArgs {
 pub enum ConvArg {
     Burn,
     Matmul,
+    Taps,
     Auto,
 }
 
@@ -81,6 +82,7 @@ impl ModelBenchArgs {
         lfdeep_nn::layers::set_conv_algorithm(match self.conv {
             ConvArg::Burn => lfdeep_nn::layers::ConvAlgorithm::Burn,
             ConvArg::Matmul => lfdeep_nn::layers::ConvAlgorithm::Matmul,
+            ConvArg::Taps => lfdeep_nn::layers::ConvAlgorithm::Taps,
             ConvArg::Auto => lfdeep_nn::layers::ConvAlgorithm::Auto,
         });
         bench_device(&self.device, self.dtype)

@@ -165,7 +165,12 @@ pub fn run(a: InferArgs) -> Result<()> {
                         }
                         _ => (128, 0),
                     };
-                    let im2col = if lfdeep_nn::layers::conv_algorithm_on(&device) == lfdeep_nn::layers::ConvAlgorithm::Matmul { im2col } else { 0 };
+                    // The matmul convolution's stacked columns; per tap, one shifted input copy.
+                    let im2col = match lfdeep_nn::layers::conv_algorithm_on(&device) {
+                        lfdeep_nn::layers::ConvAlgorithm::Matmul => im2col,
+                        lfdeep_nn::layers::ConvAlgorithm::Taps => p.shape.in_channels.max(max_ch),
+                        _ => 0,
+                    };
                     let bytes = if a.setup.dtype == Dtype::Bf16 { 2.0 } else { 4.0 };
                     // Per input ms of one pass: input, two live activations, output, and the
                     // matmul convolution's column block.

@@ -11,7 +11,8 @@
 //! TCN training step had not finished after 220 s on an H200 (BENCHMARKS.md, 2026-11-22). The
 //! im2col form leaves only matmuls to compile and tune: its first step took 138 s on a fresh
 //! H200 and its steps 92.5 ms (2026-12-02). Its cost is memory: the columns hold the input k
-//! times over (1278 inputs × 39 taps for the TCN's first layer).
+//! times over (1278 inputs × 39 taps for the TCN's first layer). A third form, one matmul per
+//! tap (`Taps`), needs no such copy; it is tested for equality here and not yet timed on a GPU.
 
 use burn::module::Param;
 use burn::prelude::*;
@@ -28,6 +29,9 @@ pub enum ConvAlgorithm {
     Burn,
     /// im2col: stack the k shifted inputs on the channel axis, one matmul.
     Matmul,
+    /// One matmul per tap on the shifted input, summed: no k-fold copy of the input (k times
+    /// less memory than `Matmul`, k times more matmul launches).
+    Taps,
     /// `Matmul` on GPU backends, `Burn` on the Flex CPU backend (where Burn's direct
     /// convolution needs no k-fold copy of the input).
     Auto,
@@ -38,6 +42,7 @@ impl ConvAlgorithm {
         match name {
             "burn" => Some(Self::Burn),
             "matmul" => Some(Self::Matmul),
+            "taps" => Some(Self::Taps),
             "auto" => Some(Self::Auto),
             _ => None,
         }
@@ -47,6 +52,7 @@ impl ConvAlgorithm {
         match self {
             Self::Burn => "burn",
             Self::Matmul => "matmul",
+            Self::Taps => "taps",
             Self::Auto => "auto",
         }
     }
@@ -60,6 +66,7 @@ fn algorithm_code(a: ConvAlgorithm) -> u8 {
         ConvAlgorithm::Burn => 1,
         ConvAlgorithm::Matmul => 2,
         ConvAlgorithm::Auto => 3,
+        ConvAlgorithm::Taps => 4,
     }
 }
 
@@ -69,18 +76,19 @@ pub fn set_conv_algorithm(a: ConvAlgorithm) {
 }
 
 /// The process-wide choice: what [`set_conv_algorithm`] set, else the environment variable
-/// `LFDEEP_CONV` (`burn`, `matmul`, `auto`), else `Auto`.
+/// `LFDEEP_CONV` (`burn`, `matmul`, `taps`, `auto`), else `Auto`.
 pub fn conv_algorithm() -> ConvAlgorithm {
     use std::sync::atomic::Ordering;
     match ALGORITHM.load(Ordering::Relaxed) {
         1 => ConvAlgorithm::Burn,
         2 => ConvAlgorithm::Matmul,
         3 => ConvAlgorithm::Auto,
+        4 => ConvAlgorithm::Taps,
         _ => {
             let a = match std::env::var("LFDEEP_CONV") {
                 Err(_) => ConvAlgorithm::Auto,
                 Ok(v) => ConvAlgorithm::from_name(v.trim()).unwrap_or_else(|| {
-                    eprintln!("warning: LFDEEP_CONV={v:?} is not one of burn, matmul, auto; using auto");
+                    eprintln!("warning: LFDEEP_CONV={v:?} is not one of burn, matmul, taps, auto; using auto");
                     ConvAlgorithm::Auto
                 }),
             };
@@ -193,6 +201,7 @@ impl CausalConv1d {
         match algorithm {
             ConvAlgorithm::Burn => conv1d(x, self.effective_weight(), Some(self.bias.val()), ConvOptions::new([1], [0], [self.dilation], 1)),
             ConvAlgorithm::Matmul | ConvAlgorithm::Auto => self.forward_im2col(x, t),
+            ConvAlgorithm::Taps => self.forward_taps(x, t),
         }
     }
 
@@ -210,5 +219,17 @@ impl CausalConv1d {
         };
         let w = w.swap_dims(1, 2).reshape([1, o, k * c]); // [1, o, k·c], tap-major
         w.matmul(cols) + self.bias.val().reshape([1, o, 1])
+    }
+
+    /// y = b + Σ_j W[.., j] · xp[.., j·d .. j·d + time], one matmul per tap.
+    fn forward_taps(&self, xp: Tensor<3>, t: usize) -> Tensor<3> {
+        let w = self.effective_weight(); // [o, c, k]
+        let [o, c, k] = w.dims();
+        let mut y = self.bias.val().reshape([1, o, 1]);
+        for j in 0..k {
+            let wj = w.clone().narrow(2, j, 1).reshape([1, o, c]);
+            y = y + wj.matmul(xp.clone().narrow(2, j * self.dilation, t));
+        }
+        y
     }
 }
