@@ -20,14 +20,14 @@
 #   burnconv  --conv burn (Burn's conv1d kernels), cold cache, with CubeCL's autotune and
 #          compilation logs, to show where its first step goes;
 #   infer  bench infer tcn and mmoe, and the PyTorch reference's inference;
-#   MODELS, BATCHES, DTYPES narrow the train stage (defaults: tcn,mmoe,mh,mmoeex; 128,32,256;
-#   "f32 bf16"); TORCH_MODELS the torch stage; INFER_BATCHES the infer stage (1,16,256,1024,4096).
 #   sim    bench sim --threads 16 against NEURON on one core;
 #   fit    time to accuracy (not in the default list): a FIT_SIMS x FIT_MS dataset simulated on
 #          this machine's cores, then lfdeep (Burn CUDA) and the PyTorch reference each train
 #          FIT_MODEL for FIT_S wall seconds at batch FIT_BATCH on the same split, then both are
 #          evaluated free-running on the same test simulations.
-#   CONV=matmul|burn|auto (default auto) is passed to bench train/infer outside `first`.
+#   MODELS, BATCHES, DTYPES narrow the train stage (defaults: tcn,mmoe,mh,mmoeex; 128,32,256;
+#   "f32 bf16"); TORCH_MODELS the torch stage; INFER_BATCHES the infer stage (1,16,256,1024,4096).
+#   CONV=matmul|taps|burn|auto (default auto) is passed to bench train/infer outside `first`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:?set OUT to the output folder}"
@@ -77,9 +77,9 @@ echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc
 
 # 0. The first step of a fresh process, cold and warm kernel cache; Burn's conv1d for contrast.
 if has first; then
-    cold="$LFDEEP_KERNEL_CACHE"; rm -rf "$cold"   # the cache every later stage reuses
+    rm -rf "$LFDEEP_KERNEL_CACHE"   # emptied here; every later stage reuses what it fills
     for run in cold warm; do
-        LFDEEP_KERNEL_CACHE="$cold" run_step "first step tcn matmul ($run cache)" $([ $run = cold ] && echo 240 || echo 60) "$SIM_RESERVE_S" \
+        run_step "first step tcn matmul ($run cache)" $([ $run = cold ] && echo 240 || echo 60) "$SIM_RESERVE_S" \
             "$BIN" bench train --device "$DEVICE" --dtype f32 --conv matmul --models tcn --batch 128 \
             --steps 5 --warmup 1 --json "$OUT/first_tcn_matmul_$run.json"
     done

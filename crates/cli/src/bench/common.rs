@@ -5,6 +5,7 @@ use anyhow::{bail, Context, Result};
 use burn::prelude::*;
 use burn::tensor::{Distribution, FloatDType};
 use lfdeep_nn::data::{InputMode, WindowSpec};
+use lfdeep_nn::layers::ConvAlgorithm;
 use lfdeep_nn::models::ModelShape;
 use lfdeep_nn::train::RunConfig;
 use std::path::{Path, PathBuf};
@@ -54,9 +55,10 @@ pub struct ModelBenchArgs {
     pub dtype: Dtype,
     /// How the causal convolutions are computed: `burn` (Burn's conv1d and its autotuned
     /// kernels), `matmul` (im2col: shifted copies stacked, one matmul), `taps` (one matmul per
-    /// kernel tap, no stacked copy), `auto` (matmul on GPU, burn on CPU). Also set by the environment variable LFDEEP_CONV for every subcommand.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub conv: ConvArg,
+    /// kernel tap, no stacked copy), `auto` (matmul on GPU, burn on CPU). Default: the
+    /// environment variable LFDEEP_CONV (which every subcommand reads), else auto.
+    #[arg(long, value_parser = parse_conv)]
+    pub conv: Option<ConvAlgorithm>,
     /// Synaptic inputs (NeuronIO: 1278).
     #[arg(long, default_value_t = 1278)]
     pub synapses: usize,
@@ -68,23 +70,16 @@ pub struct ModelBenchArgs {
     pub configs: Option<PathBuf>,
 }
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConvArg {
-    Burn,
-    Matmul,
-    Taps,
-    Auto,
+fn parse_conv(name: &str) -> std::result::Result<ConvAlgorithm, String> {
+    ConvAlgorithm::from_name(name).ok_or_else(|| format!("'{name}' is not one of burn, matmul, taps, auto"))
 }
 
 impl ModelBenchArgs {
     /// Sets the convolution algorithm and returns the device (see [`bench_device`]).
     pub fn setup(&self) -> Result<Device> {
-        lfdeep_nn::layers::set_conv_algorithm(match self.conv {
-            ConvArg::Burn => lfdeep_nn::layers::ConvAlgorithm::Burn,
-            ConvArg::Matmul => lfdeep_nn::layers::ConvAlgorithm::Matmul,
-            ConvArg::Taps => lfdeep_nn::layers::ConvAlgorithm::Taps,
-            ConvArg::Auto => lfdeep_nn::layers::ConvAlgorithm::Auto,
-        });
+        if let Some(a) = self.conv {
+            lfdeep_nn::layers::set_conv_algorithm(a);
+        }
         bench_device(&self.device, self.dtype)
     }
 

@@ -58,44 +58,24 @@ impl ConvAlgorithm {
     }
 }
 
-/// Process-wide choice (0 = unset: read `LFDEEP_CONV` once, else `Auto`).
-static ALGORITHM: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
-
-fn algorithm_code(a: ConvAlgorithm) -> u8 {
-    match a {
-        ConvAlgorithm::Burn => 1,
-        ConvAlgorithm::Matmul => 2,
-        ConvAlgorithm::Auto => 3,
-        ConvAlgorithm::Taps => 4,
-    }
-}
+/// Process-wide choice; `None` until set or first read (then `LFDEEP_CONV`, else `Auto`).
+static ALGORITHM: std::sync::Mutex<Option<ConvAlgorithm>> = std::sync::Mutex::new(None);
 
 /// Chooses the convolution algorithm of every [`CausalConv1d`] in this process.
 pub fn set_conv_algorithm(a: ConvAlgorithm) {
-    ALGORITHM.store(algorithm_code(a), std::sync::atomic::Ordering::Relaxed);
+    *ALGORITHM.lock().unwrap_or_else(|e| e.into_inner()) = Some(a);
 }
 
 /// The process-wide choice: what [`set_conv_algorithm`] set, else the environment variable
 /// `LFDEEP_CONV` (`burn`, `matmul`, `taps`, `auto`), else `Auto`.
 pub fn conv_algorithm() -> ConvAlgorithm {
-    use std::sync::atomic::Ordering;
-    match ALGORITHM.load(Ordering::Relaxed) {
-        1 => ConvAlgorithm::Burn,
-        2 => ConvAlgorithm::Matmul,
-        3 => ConvAlgorithm::Auto,
-        4 => ConvAlgorithm::Taps,
-        _ => {
-            let a = match std::env::var("LFDEEP_CONV") {
-                Err(_) => ConvAlgorithm::Auto,
-                Ok(v) => ConvAlgorithm::from_name(v.trim()).unwrap_or_else(|| {
-                    eprintln!("warning: LFDEEP_CONV={v:?} is not one of burn, matmul, taps, auto; using auto");
-                    ConvAlgorithm::Auto
-                }),
-            };
-            ALGORITHM.store(algorithm_code(a), Ordering::Relaxed);
-            a
-        }
-    }
+    *ALGORITHM.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_with(|| match std::env::var("LFDEEP_CONV") {
+        Err(_) => ConvAlgorithm::Auto,
+        Ok(v) => ConvAlgorithm::from_name(v.trim()).unwrap_or_else(|| {
+            eprintln!("warning: LFDEEP_CONV={v:?} is not one of burn, matmul, taps, auto; using auto");
+            ConvAlgorithm::Auto
+        }),
+    })
 }
 
 /// The algorithm [`CausalConv1d::forward`] uses on `device` (`Auto` resolved).
