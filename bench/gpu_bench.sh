@@ -11,10 +11,14 @@
 # mechanisms of oracle/mod are compiled on first use by oracle/nrnmech.py with the nrnivmodl
 # found next to python3 or on PATH (DIR/bin is added to PATH here).
 # Usage: OUT=/some/dir bench/gpu_bench.sh      (env: TOTAL_S=470 to change the overall budget)
-#   STAGES="first torch train burnconv infer sim" (default: all; always run in this order) picks what runs:
-#   first  the first training step of a fresh process: TCN batch 128, --conv matmul with an empty
+#   STAGES="first conv profile torch train burnconv infer sim" (default: all; always run in this order) picks what runs:
+#   first  the first training step of a fresh process: TCN batch 128, --conv $CONV with an empty
 #          kernel cache (cold), then the same again (warm: compiled kernels and autotune results
 #          from the cold run's cache);
+#   conv   the TCN training step (f32, batch 128) with each GPU convolution form (CONVS,
+#          default "matmul shift taps"), one process each, for the contrast;
+#   profile  CubeCL's per-kernel timings of TCN steps (f32, batch 128), summed per kernel name
+#          into profile_tcn_top.txt;
 #   train  bench train f32 and bf16 over every model and batch 128, 32, 256;
 #   torch  the PyTorch reference training steps (f32, bf16);
 #   burnconv  --conv burn (Burn's conv1d kernels), cold cache, with CubeCL's autotune and
@@ -26,8 +30,10 @@
 #          FIT_MODEL for FIT_S wall seconds at batch FIT_BATCH on the same split, then both are
 #          evaluated free-running on the same test simulations.
 #   MODELS, BATCHES, DTYPES narrow the train stage (defaults: tcn,mmoe,mh,mmoeex; 128,32,256;
-#   "f32 bf16"); TORCH_MODELS the torch stage; INFER_BATCHES the infer stage (1,16,256,1024,4096).
-#   CONV=matmul|taps|burn|auto (default auto) is passed to bench train/infer outside `first`.
+#   "f32 bf16"); TORCH_MODELS, TORCH_DTYPES (f32,bf16) the torch stage; INFER_BATCHES the infer
+#   stage (1,16,256,1024,4096); TRAIN_S the time limit of each train process (130);
+#   ELM_DTYPES (f32), ELM_S (35) the ELM's train processes.
+#   CONV=matmul|taps|shift|burn|auto (default auto) is passed to bench train/infer.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:?set OUT to the output folder}"
@@ -43,7 +49,7 @@ fi
 export CUDA_PATH="${CUDA_PATH:-/usr/local/cuda}"
 export CUBECL_AUTOTUNE_LEVEL="${CUBECL_AUTOTUNE_LEVEL:-minimal}"
 export LFDEEP_ROOT="$PWD"
-STAGES=" ${STAGES:-first torch train burnconv infer sim} "
+STAGES=" ${STAGES:-first conv profile torch train burnconv infer sim} "
 CONV="${CONV:-auto}"
 has() { [[ "$STAGES" == *" $1 "* ]]; }
 # Compiled kernels and autotune results persist here between the processes of this script
@@ -75,20 +81,48 @@ echo "date: $(date -u)  host: $(hostname)"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv 2>/dev/null || true
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; CUBECL_AUTOTUNE_LEVEL=$CUBECL_AUTOTUNE_LEVEL"
 
-# 0. The first step of a fresh process, cold and warm kernel cache; Burn's conv1d for contrast.
+# 0. The first step of a fresh process, cold and warm kernel cache.
 if has first; then
     rm -rf "$LFDEEP_KERNEL_CACHE"   # emptied here; every later stage reuses what it fills
     for run in cold warm; do
-        run_step "first step tcn matmul ($run cache)" $([ $run = cold ] && echo 240 || echo 60) "$SIM_RESERVE_S" \
-            "$BIN" bench train --device "$DEVICE" --dtype f32 --conv matmul --models tcn --batch 128 \
-            --steps 5 --warmup 1 --json "$OUT/first_tcn_matmul_$run.json"
+        run_step "first step tcn $CONV ($run cache)" $([ $run = cold ] && echo 240 || echo 60) "$SIM_RESERVE_S" \
+            "$BIN" bench train --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch 128 \
+            --steps 5 --warmup 1 --json "$OUT/first_tcn_${CONV}_$run.json"
     done
+fi
+# 0b. The TCN step with each convolution form (kernels new to a form are compiled in its process).
+if has conv; then
+    for c in ${CONVS:-matmul shift taps}; do
+        run_step "train tcn f32 conv $c" 60 "$SIM_RESERVE_S" \
+            "$BIN" bench train --device "$DEVICE" --dtype f32 --conv "$c" --models tcn --batch 128 \
+            --steps 10 --warmup 2 --json "$OUT/conv_tcn_$c.json"
+    done
+fi
+
+# 0c. Where a TCN step's time goes: CubeCL's profiler times every kernel launch (each one
+#     synchronised, so the sum exceeds a normal step); summed by kernel name over the steps.
+if has profile; then
+    printf '[profiling.logger]\nlevel = "basic"\nfile = "%s"\n' "$OUT/profile_tcn.log" > cubecl.toml
+    run_step "profile tcn f32 conv $CONV" 90 "$SIM_RESERVE_S" \
+        "$BIN" bench train --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch 128 \
+        --steps 3 --warmup 1 --json "$OUT/profile_tcn.json"
+    rm -f cubecl.toml
+    if [ -f "$OUT/profile_tcn.log" ]; then
+        # Lines "| 1.234ms    | name": the duration in ms, summed (and counted) per name.
+        awk -F'|' 'NF >= 3 { d=$2; gsub(/ /, "", d); v=d+0; u=d; sub(/^[0-9.]+/, "", u);
+            f = (u == "s") ? 1000 : (u == "ms") ? 1 : (u == "µs" || u == "us") ? 0.001 : (u == "ns") ? 1e-6 : 0;
+            n=$3; gsub(/^ +| +$/, "", n); n=substr(n, 1, 110); t[n] += v * f; c[n]++; all += v * f }
+            END { printf "%10.2f ms  all kernels\n", all; for (k in t) printf "%10.2f ms %7d x  %s\n", t[k], c[k], k }' \
+            "$OUT/profile_tcn.log" | sort -rn | head -45 > "$OUT/profile_tcn_top.txt"
+        cat "$OUT/profile_tcn_top.txt"
+        gzip -f "$OUT/profile_tcn.log"
+    fi
 fi
 
 # 1. The PyTorch reference training steps, in the same call as lfdeep's.
 if has torch; then
     run_step "torch train" 120 "$SIM_RESERVE_S" python3 bench/torch_bench.py train --models "${TORCH_MODELS:-tcn,mmoe}" \
-        --batches "${BATCHES:-128,32,256}" --dtypes f32,bf16 --steps 20 --out "$OUT/torch_train.json"
+        --batches "${BATCHES:-128,32,256}" --dtypes "${TORCH_DTYPES:-f32,bf16}" --steps 20 --out "$OUT/torch_train.json"
 fi
 
 # 2. Training steps in one fresh process per dtype (its first configuration's first step is
@@ -96,13 +130,16 @@ fi
 #    first (the size of tools/GPU.md's reference timing) over all models, then 32 and 256.
 if has train; then
     for dt in ${DTYPES:-f32 bf16}; do
-        run_step "train $dt" 130 "$SIM_RESERVE_S" \
+        run_step "train $dt" "${TRAIN_S:-130}" "$SIM_RESERVE_S" \
             "$BIN" bench train --device "$DEVICE" --dtype $dt --conv "$CONV" --models "${MODELS:-tcn,mmoe,mh,mmoeex}" --batch "${BATCHES:-128,32,256}" \
             --steps 10 --warmup 2 --json "$OUT/train_$dt.json"
     done
-    run_step "train elm f32" 35 "$SIM_RESERVE_S" \
-        "$BIN" bench train --device "$DEVICE" --dtype f32 --models elm --batch 32,256 \
-        --steps 3 --warmup 1 --json "$OUT/train_elm_f32.json"
+    # The ELM steps through its 500 ms window one ms at a time: few, slow steps.
+    for dt in ${ELM_DTYPES:-f32}; do
+        run_step "train elm $dt" "${ELM_S:-35}" "$SIM_RESERVE_S" \
+            "$BIN" bench train --device "$DEVICE" --dtype $dt --models elm --batch 32,256 \
+            --steps 3 --warmup 1 --json "$OUT/train_elm_$dt.json"
+    done
 fi
 # 2b. Burn's own conv1d for contrast: its first step, cold, with CubeCL's autotune log.
 if has burnconv; then

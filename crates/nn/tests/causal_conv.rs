@@ -1,4 +1,4 @@
-//! The algorithms of `CausalConv1d` (Burn's conv1d, im2col + matmul, one matmul per tap) against a direct
+//! The algorithms of `CausalConv1d` (Burn's conv1d, im2col + matmul, one matmul per tap, one matmul then shifted sums) against a direct
 //! evaluation of the causal sum y[o,t] = b[o] + Σ_c Σ_j W[o,c,j]·x[c, t − (k−1−j)·d] written out
 //! here in loops, and against Burn's for the gradients of a loss through each.
 
@@ -54,7 +54,7 @@ fn every_algorithm_equals_the_direct_causal_sum() {
                 }
             }
         }
-        for alg in [ConvAlgorithm::Burn, ConvAlgorithm::Matmul, ConvAlgorithm::Taps] {
+        for alg in [ConvAlgorithm::Burn, ConvAlgorithm::Matmul, ConvAlgorithm::Taps, ConvAlgorithm::Shift, ConvAlgorithm::Auto] {
             let y = conv.forward_with(x.clone(), alg);
             assert_eq!(y.dims(), [b, c_out, t]);
             let err = max_abs_diff(&to_vec(y), &want);
@@ -83,7 +83,7 @@ fn every_algorithm_gives_burns_gradients() {
         };
         let (bw, bb, bx) = grads_of(ConvAlgorithm::Burn);
         assert!(bw.iter().any(|v| *v != 0.0), "case {case}: zero weight gradient");
-        for alg in [ConvAlgorithm::Matmul, ConvAlgorithm::Taps] {
+        for alg in [ConvAlgorithm::Matmul, ConvAlgorithm::Taps, ConvAlgorithm::Shift, ConvAlgorithm::Auto] {
             let (mw, mb, mx) = grads_of(alg);
             for (name, a, m) in [("weight", &bw, &mw), ("bias", &bb, &mb), ("input", &bx, &mx)] {
                 let err = max_abs_diff(a, m);

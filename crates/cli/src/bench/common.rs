@@ -55,7 +55,9 @@ pub struct ModelBenchArgs {
     pub dtype: Dtype,
     /// How the causal convolutions are computed: `burn` (Burn's conv1d and its autotuned
     /// kernels), `matmul` (im2col: shifted copies stacked, one matmul), `taps` (one matmul per
-    /// kernel tap, no stacked copy), `auto` (matmul on GPU, burn on CPU). Default: the
+    /// kernel tap, no stacked copy), `shift` (one matmul of all taps' kernels, then shifted
+    /// sums), `auto` (on GPU shift where a layer has more inputs than outputs, else matmul;
+    /// burn on CPU). Default: the
     /// environment variable LFDEEP_CONV (which every subcommand reads), else auto.
     #[arg(long, value_parser = parse_conv)]
     pub conv: Option<ConvAlgorithm>,
@@ -71,7 +73,7 @@ pub struct ModelBenchArgs {
 }
 
 fn parse_conv(name: &str) -> std::result::Result<ConvAlgorithm, String> {
-    ConvAlgorithm::from_name(name).ok_or_else(|| format!("'{name}' is not one of burn, matmul, taps, auto"))
+    ConvAlgorithm::from_name(name).ok_or_else(|| format!("'{name}' is not one of burn, matmul, taps, shift, auto"))
 }
 
 impl ModelBenchArgs {

@@ -156,25 +156,21 @@ pub fn run(a: InferArgs) -> Result<()> {
             Some(match mode {
                 InputMode::Inputs => {
                     let rf = receptive_field(&p.cfg.model).unwrap_or(p.spec.window);
-                    let (max_ch, im2col) = match &p.cfg.model {
+                    let conv = lfdeep_nn::layers::conv_algorithm_on(&device);
+                    let (max_ch, scratch) = match &p.cfg.model {
                         ModelConfig::Tcn(c) => {
                             let e = &c.encoder;
-                            // The widest im2col block: a layer's input channels × its kernel.
+                            // The largest scratch of any layer (im2col columns, say).
                             let ins = std::iter::once(p.shape.in_channels).chain(e.channels.iter().copied());
-                            (e.channels.iter().copied().max().unwrap_or(1), ins.zip(&e.kernel_sizes).map(|(c, k)| c * k).max().unwrap_or(0))
+                            let layers = ins.zip(e.channels.iter().copied()).zip(&e.kernel_sizes);
+                            (e.channels.iter().copied().max().unwrap_or(1), layers.map(|((i, o), &k)| lfdeep_nn::layers::scratch_per_step(conv, i, o, k)).max().unwrap_or(0))
                         }
                         _ => (128, 0),
                     };
-                    // The matmul convolution's stacked columns; per tap, one shifted input copy.
-                    let im2col = match lfdeep_nn::layers::conv_algorithm_on(&device) {
-                        lfdeep_nn::layers::ConvAlgorithm::Matmul => im2col,
-                        lfdeep_nn::layers::ConvAlgorithm::Taps => p.shape.in_channels.max(max_ch),
-                        _ => 0,
-                    };
                     let bytes = if a.setup.dtype == Dtype::Bf16 { 2.0 } else { 4.0 };
                     // Per input ms of one pass: input, two live activations, output, and the
-                    // matmul convolution's column block.
-                    let per_ms = batch as f64 * (p.shape.in_channels + 2 * max_ch + p.shape.n_targets + im2col) as f64 * bytes;
+                    // convolution's scratch.
+                    let per_ms = batch as f64 * (p.shape.in_channels + 2 * max_ch + p.shape.n_targets + scratch) as f64 * bytes;
                     let fit = (a.mem_gb * 1e9 / per_ms) as usize;
                     let chunk = a.chunk_ms.min(a.ms).min(fit.saturating_sub(rf - 1));
                     if chunk == 0 {

@@ -11,8 +11,11 @@
 //! TCN training step had not finished after 220 s on an H200 (BENCHMARKS.md, 2026-11-22). The
 //! im2col form leaves only matmuls to compile and tune: its first step took 138 s on a fresh
 //! H200 and its steps 92.5 ms (2026-12-02). Its cost is memory: the columns hold the input k
-//! times over (1278 inputs × 39 taps for the TCN's first layer). A third form, one matmul per
-//! tap (`Taps`), needs no such copy; it is tested for equality here and not yet timed on a GPU.
+//! times over (1278 inputs × 39 taps for the TCN's first layer). Two forms need no such copy:
+//! one matmul per tap (`Taps`), and `Shift`: one matmul of every tap's kernel against the
+//! unshifted input (k·out output rows), then each tap's rows read shifted and summed. `Shift`
+//! holds k·out rows where im2col holds k·in, 10× less for the first layer (128 outputs, 1278
+//! inputs), in one matmul; `Auto` on a GPU takes it for layers with more inputs than outputs.
 
 use burn::module::Param;
 use burn::prelude::*;
@@ -32,8 +35,11 @@ pub enum ConvAlgorithm {
     /// One matmul per tap on the shifted input, summed: no k-fold copy of the input (k times
     /// less memory than `Matmul`, k times more matmul launches).
     Taps,
-    /// `Matmul` on GPU backends, `Burn` on the Flex CPU backend (where Burn's direct
-    /// convolution needs no k-fold copy of the input).
+    /// One matmul W[(out, tap), in] · x, then the shifted sum over taps: k·out rows held
+    /// instead of im2col's k·in.
+    Shift,
+    /// On GPU backends `Shift` for layers with more input than output channels, else `Matmul`;
+    /// `Burn` on the Flex CPU backend (where Burn's direct convolution needs no k-fold copy).
     Auto,
 }
 
@@ -43,6 +49,7 @@ impl ConvAlgorithm {
             "burn" => Some(Self::Burn),
             "matmul" => Some(Self::Matmul),
             "taps" => Some(Self::Taps),
+            "shift" => Some(Self::Shift),
             "auto" => Some(Self::Auto),
             _ => None,
         }
@@ -53,6 +60,7 @@ impl ConvAlgorithm {
             Self::Burn => "burn",
             Self::Matmul => "matmul",
             Self::Taps => "taps",
+            Self::Shift => "shift",
             Self::Auto => "auto",
         }
     }
@@ -67,23 +75,42 @@ pub fn set_conv_algorithm(a: ConvAlgorithm) {
 }
 
 /// The process-wide choice: what [`set_conv_algorithm`] set, else the environment variable
-/// `LFDEEP_CONV` (`burn`, `matmul`, `taps`, `auto`), else `Auto`.
+/// `LFDEEP_CONV` (`burn`, `matmul`, `taps`, `shift`, `auto`), else `Auto`.
 pub fn conv_algorithm() -> ConvAlgorithm {
     *ALGORITHM.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_with(|| match std::env::var("LFDEEP_CONV") {
         Err(_) => ConvAlgorithm::Auto,
         Ok(v) => ConvAlgorithm::from_name(v.trim()).unwrap_or_else(|| {
-            eprintln!("warning: LFDEEP_CONV={v:?} is not one of burn, matmul, taps, auto; using auto");
+            eprintln!("warning: LFDEEP_CONV={v:?} is not one of burn, matmul, taps, shift, auto; using auto");
             ConvAlgorithm::Auto
         }),
     })
 }
 
-/// The algorithm [`CausalConv1d::forward`] uses on `device` (`Auto` resolved).
+/// The process-wide choice on `device`: `Auto` resolved to `Burn` on the Flex CPU backend,
+/// left `Auto` (chosen per layer, see [`CausalConv1d::algorithm_on`]) on GPU backends.
 pub fn conv_algorithm_on(device: &Device) -> ConvAlgorithm {
     match conv_algorithm() {
         ConvAlgorithm::Auto if is_flex(device) => ConvAlgorithm::Burn,
-        ConvAlgorithm::Auto => ConvAlgorithm::Matmul,
         a => a,
+    }
+}
+
+/// The algorithm `Auto` takes on a GPU for a layer of `in_ch` → `out_ch` channels: `Shift` when
+/// it holds fewer rows (k·out against im2col's k·in), else `Matmul`.
+pub fn auto_algorithm_for(in_ch: usize, out_ch: usize) -> ConvAlgorithm {
+    if in_ch > out_ch { ConvAlgorithm::Shift } else { ConvAlgorithm::Matmul }
+}
+
+/// Scratch values per batch element and time step that one layer's forward pass holds beside its
+/// input and output, by algorithm (for sizing chunks of long sequences): im2col's k·in stacked
+/// columns; one shifted input copy per tap; `Shift`'s k·out product rows and their padded copy.
+pub fn scratch_per_step(algorithm: ConvAlgorithm, in_ch: usize, out_ch: usize, kernel_size: usize) -> usize {
+    match algorithm {
+        ConvAlgorithm::Burn => 0,
+        ConvAlgorithm::Matmul => in_ch * kernel_size,
+        ConvAlgorithm::Taps => in_ch + out_ch,
+        ConvAlgorithm::Shift => 2 * out_ch * kernel_size,
+        ConvAlgorithm::Auto => scratch_per_step(auto_algorithm_for(in_ch, out_ch), in_ch, out_ch, kernel_size),
     }
 }
 
@@ -162,14 +189,30 @@ impl CausalConv1d {
         }
     }
 
+    /// The algorithm this layer uses on `device`: the process-wide choice, with `Auto` on a GPU
+    /// resolved by shape (`Shift` when in > out, whose rows k·out are then fewer than im2col's
+    /// k·in; else `Matmul`).
+    pub fn algorithm_on(&self, device: &Device) -> ConvAlgorithm {
+        match conv_algorithm_on(device) {
+            ConvAlgorithm::Auto => self.auto_algorithm(),
+            a => a,
+        }
+    }
+
+    fn auto_algorithm(&self) -> ConvAlgorithm {
+        let [o, c, _] = self.weight.dims();
+        auto_algorithm_for(c, o)
+    }
+
     /// x [batch, in, time] → [batch, out, time].
     pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
-        let algorithm = conv_algorithm_on(&x.device());
+        let algorithm = self.algorithm_on(&x.device());
         self.forward_with(x, algorithm)
     }
 
-    /// [`Self::forward`] with an explicit algorithm (`Auto` is taken as `Matmul`).
+    /// [`Self::forward`] with an explicit algorithm (`Auto` chosen by shape as on a GPU).
     pub fn forward_with(&self, x: Tensor<3>, algorithm: ConvAlgorithm) -> Tensor<3> {
+        let algorithm = if algorithm == ConvAlgorithm::Auto { self.auto_algorithm() } else { algorithm };
         let [b, c, t] = x.dims();
         let pad = self.history();
         let x = if pad > 0 {
@@ -182,6 +225,7 @@ impl CausalConv1d {
             ConvAlgorithm::Burn => conv1d(x, self.effective_weight(), Some(self.bias.val()), ConvOptions::new([1], [0], [self.dilation], 1)),
             ConvAlgorithm::Matmul | ConvAlgorithm::Auto => self.forward_im2col(x, t),
             ConvAlgorithm::Taps => self.forward_taps(x, t),
+            ConvAlgorithm::Shift => self.forward_shift(x, t),
         }
     }
 
@@ -211,5 +255,27 @@ impl CausalConv1d {
             y = y + wj.matmul(xp.clone().narrow(2, j * self.dilation, t));
         }
         y
+    }
+
+    /// Z = W[(o, j), c] · xp [batch, out·k, time + history], then y[o, t] = b[o] + Σ_j Z[(o, j),
+    /// j·d + t]. The shifted read is a reshape: row j of a channel's flat k·L block (L = time +
+    /// history) starts at j·L; padding the block to k·(L + d) and viewing it as [k, L + d] puts
+    /// Z[(o, j), j·d + t] at [j, t], since j·(L + d) + t = j·L + j·d + t. All of it is plain
+    /// tensor ops, so autodiff gives the weight gradient as one matmul too.
+    fn forward_shift(&self, xp: Tensor<3>, t: usize) -> Tensor<3> {
+        let w = self.effective_weight(); // [o, c, k]
+        let [o, c, k] = w.dims();
+        let [b, _, l] = xp.dims();
+        let w = w.swap_dims(1, 2).reshape([1, o * k, c]); // rows (o, j)
+        let z = w.matmul(xp); // [b, o·k, L]
+        let y = if k == 1 {
+            z.narrow(2, 0, t)
+        } else {
+            let d = self.dilation;
+            let z = z.reshape([b, o, k * l]);
+            let z = Tensor::cat(vec![z, Tensor::zeros([b, o, k * d], &self.bias.device())], 2);
+            z.reshape([b, o, k, l + d]).narrow(3, 0, t).sum_dim(2).reshape([b, o, t])
+        };
+        y + self.bias.val().reshape([1, o, 1])
     }
 }
