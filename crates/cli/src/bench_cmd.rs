@@ -1,5 +1,5 @@
 //! `lfdeep bench`: simulator speed against NEURON, surrogate training step time, free-running
-//! inference throughput. One file per benchmark under bench/.
+//! inference throughput, the training window loader. One file per benchmark under bench/.
 
 use anyhow::Result;
 
@@ -7,6 +7,8 @@ use anyhow::Result;
 mod common;
 #[path = "bench/infer.rs"]
 mod infer;
+#[path = "bench/loader.rs"]
+mod loader;
 #[path = "bench/sim.rs"]
 mod sim;
 #[path = "bench/train.rs"]
@@ -44,6 +46,9 @@ pub enum Cmd {
     /// Simulated ms per wall second = batch × ms / wall of one rollout (median of `--repeat`,
     /// after one warm-up rollout of `--warmup-ms`); ms_per_step = wall / ms steps.
     Infer(infer::InferArgs),
+    /// Training windows per second that the trainer's loader assembles from a dataset, by number
+    /// of loader threads (`data.loader_threads`; the first count given is the reference).
+    Loader(loader::LoaderArgs),
 }
 
 pub fn run(cmd: Cmd) -> Result<()> {
@@ -51,5 +56,6 @@ pub fn run(cmd: Cmd) -> Result<()> {
         Cmd::Sim(a) => sim::run(a),
         Cmd::Train(a) => train::run(a),
         Cmd::Infer(a) => infer::run(a),
+        Cmd::Loader(a) => loader::run(a),
     }
 }

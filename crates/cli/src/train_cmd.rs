@@ -43,7 +43,7 @@ pub struct Args {
     resume: Option<PathBuf>,
 }
 
-fn load_source(spec: &str) -> Result<Box<dyn SimulationSource>> {
+pub(crate) fn load_source(spec: &str) -> Result<Box<dyn SimulationSource>> {
     if let Some(rest) = spec.strip_prefix("synthetic:") {
         let parts: Vec<&str> = rest.split(':').collect();
         let num = |i: usize, default: usize, what: &str| -> Result<usize> {

@@ -133,11 +133,14 @@ fn batches_are_reproducible_and_prefetch_matches_direct_assembly() {
     let (s, _, _) = sampler(InputMode::Inputs, 30, 30, 1.0 / 3.0);
     let s = Arc::new(s);
     let direct: Vec<HostBatch> = (5..9).map(|i| s.batch(4, 77, i)).collect();
-    let fetched: Vec<HostBatch> = Prefetcher::spawn(s.clone(), 4, 77, 5, 9, 2).collect();
-    assert_eq!(direct, fetched);
+    // The same stream, in order, from one thread or several (more threads than batches too).
+    for threads in [1, 2, 3, 7] {
+        let fetched: Vec<HostBatch> = Prefetcher::spawn(s.clone(), 4, 77, 5, 9, 2, threads).collect();
+        assert_eq!(direct, fetched, "{threads} loader threads");
+    }
     assert_ne!(direct[0], direct[1]);
-    // A prefetcher dropped early stops its thread.
-    let mut p = Prefetcher::spawn(s, 4, 77, 0, 1000, 2);
+    // A prefetcher dropped early stops its threads.
+    let mut p = Prefetcher::spawn(s, 4, 77, 0, 1000, 2, 3);
     p.next().unwrap();
     drop(p);
 }

@@ -13,4 +13,4 @@ pub use pca::Pca;
 pub use source::{InMemorySource, Simulation, SimulationSource};
 pub use split::{split_by_simulation, Splits};
 pub use synthetic::{synthetic_dataset, synthetic_simulation, SyntheticConfig};
-pub use windows::{HostBatch, InputMode, Prefetcher, WindowSampler, WindowSpec};
+pub use windows::{loader_threads, HostBatch, InputMode, Prefetcher, WindowSampler, WindowSpec};

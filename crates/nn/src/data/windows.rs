@@ -177,10 +177,16 @@ impl WindowSampler {
 
     /// Writes one window into `x` [channels, window] and `y` [out_steps, targets].
     pub fn fill(&self, s: usize, t0: usize, x: &mut [f32], y: &mut [f32]) {
+        x.fill(0.0);
+        self.fill_zeroed(s, t0, x, y);
+    }
+
+    /// [`Self::fill`] into an `x` known to hold zeros (a fresh batch buffer: zeroing it again
+    /// would be one more pass over ~2 MB per TCN window).
+    fn fill_zeroed(&self, s: usize, t0: usize, x: &mut [f32], y: &mut [f32]) {
         let p = &self.sims[s];
         let sim = &p.sim;
         let (w, k, nt) = (self.spec.window, self.spec.out_steps, self.spec.n_targets());
-        x.fill(0.0);
         for (c, times) in sim.input_spikes.iter().enumerate() {
             let start = times.partition_point(|&t| (t as usize) < t0);
             for &t in &times[start..] {
@@ -211,16 +217,27 @@ impl WindowSampler {
             let row = &mut y[j * nt..(j + 1) * nt];
             row[0] = if p.has_spike_in(t, t + 1) { 1.0 } else { 0.0 };
             row[1] = self.norm.soma(sim.soma_v[t]);
-            if self.spec.dend_targets > 0 {
-                match &self.pca {
-                    None => {
-                        for seg in 0..sim.n_segments {
-                            row[2 + seg] = self.norm.segment(seg, sim.segment_v[seg * sim.duration_ms + t]);
+        }
+        if self.spec.dend_targets > 0 {
+            match &self.pca {
+                None => {
+                    // Segment-major: each segment's voltages are read in order (they are stored
+                    // [segment, time]); the writes stride through the small target block.
+                    for seg in 0..sim.n_segments {
+                        let v = &sim.segment(seg)[first..first + k];
+                        for (j, &v) in v.iter().enumerate() {
+                            y[j * nt + 2 + seg] = self.norm.segment(seg, v);
                         }
                     }
-                    Some(p) => {
-                        let z: Vec<f32> = (0..sim.n_segments).map(|seg| self.norm.segment(seg, sim.segment_v[seg * sim.duration_ms + t])).collect();
-                        p.project(&z, &mut row[2..]);
+                }
+                Some(pca) => {
+                    let mut z = vec![0f32; sim.n_segments];
+                    for j in 0..k {
+                        let t = first + j;
+                        for (seg, z) in z.iter_mut().enumerate() {
+                            *z = self.norm.segment(seg, sim.segment_v[seg * sim.duration_ms + t]);
+                        }
+                        pca.project(&z, &mut y[j * nt + 2..(j + 1) * nt]);
                     }
                 }
             }
@@ -236,46 +253,68 @@ impl WindowSampler {
         let mut targets = vec![0.0; batch * ys];
         for b in 0..batch {
             let (s, t0) = self.sample_window(&mut rng);
-            self.fill(s, t0, &mut inputs[b * xs..(b + 1) * xs], &mut targets[b * ys..(b + 1) * ys]);
+            self.fill_zeroed(s, t0, &mut inputs[b * xs..(b + 1) * xs], &mut targets[b * ys..(b + 1) * ys]);
         }
         HostBatch { batch, inputs, targets, spec: self.spec }
     }
 }
 
-/// Batches `start..end` of a sampler, assembled on a background thread `depth` batches ahead
-/// so the accelerator never waits on window assembly.
+/// Batches `start..end` of a sampler, assembled `depth` batches ahead by `threads` background
+/// threads so the accelerator never waits on window assembly. Thread w assembles batches
+/// start + w, start + w + threads, …; they are handed out in order, so the stream is the same
+/// for any number of threads (each batch is a pure function of (seed, index)).
 pub struct Prefetcher {
-    rx: Receiver<HostBatch>,
-    handle: Option<JoinHandle<()>>,
+    rx: Vec<Receiver<HostBatch>>,
+    handles: Vec<JoinHandle<()>>,
+    next: usize,
 }
 
 impl Prefetcher {
-    pub fn spawn(sampler: Arc<WindowSampler>, batch: usize, seed: u64, start: u64, end: u64, depth: usize) -> Self {
-        let (tx, rx) = sync_channel(depth.max(1));
-        let handle = std::thread::spawn(move || {
-            for i in start..end {
-                if tx.send(sampler.batch(batch, seed, i)).is_err() {
-                    break; // consumer stopped early (early stopping, error)
+    pub fn spawn(sampler: Arc<WindowSampler>, batch: usize, seed: u64, start: u64, end: u64, depth: usize, threads: usize) -> Self {
+        let threads = threads.max(1).min(end.saturating_sub(start).max(1) as usize);
+        // Each thread holds ⌈depth / threads⌉ finished batches (at least one).
+        let per_thread = depth.max(1).div_ceil(threads);
+        let mut rx = Vec::with_capacity(threads);
+        let mut handles = Vec::with_capacity(threads);
+        for w in 0..threads {
+            let (tx, r) = sync_channel(per_thread);
+            let sampler = sampler.clone();
+            handles.push(std::thread::spawn(move || {
+                for i in (start + w as u64..end).step_by(threads) {
+                    if tx.send(sampler.batch(batch, seed, i)).is_err() {
+                        break; // consumer stopped early (early stopping, error)
+                    }
                 }
-            }
-        });
-        Prefetcher { rx, handle: Some(handle) }
+            }));
+            rx.push(r);
+        }
+        Prefetcher { rx, handles, next: 0 }
+    }
+}
+
+/// Background window-assembly threads for `requested` (0: one per core but one, at most 8).
+pub fn loader_threads(requested: usize) -> usize {
+    match requested {
+        0 => std::thread::available_parallelism().map(|n| n.get().saturating_sub(1)).unwrap_or(1).clamp(1, 8),
+        n => n,
     }
 }
 
 impl Iterator for Prefetcher {
     type Item = HostBatch;
     fn next(&mut self) -> Option<HostBatch> {
-        self.rx.recv().ok()
+        let n = self.rx.len();
+        let b = self.rx[self.next % n].recv().ok()?;
+        self.next += 1;
+        Some(b)
     }
 }
 
 impl Drop for Prefetcher {
     fn drop(&mut self) {
-        // Unblock the producer by dropping the receiver first, then join it.
-        let (_, dummy) = sync_channel(1);
-        drop(std::mem::replace(&mut self.rx, dummy));
-        if let Some(h) = self.handle.take() {
+        // Unblock the producers by dropping the receivers first, then join them.
+        self.rx.clear();
+        for h in self.handles.drain(..) {
             let _ = h.join();
         }
     }

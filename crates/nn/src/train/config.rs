@@ -45,8 +45,11 @@ pub struct DataConfig {
     pub test_fraction: f64,
     /// Fixed validation windows: this many batches, the same every epoch.
     pub val_batches: usize,
-    /// Batches assembled ahead on a background thread.
+    /// Batches assembled ahead of the training step.
     pub prefetch: usize,
+    /// Threads assembling those batches (0: one per core but one, at most 8). The batches are
+    /// the same for any number.
+    pub loader_threads: usize,
 }
 
 impl Default for DataConfig {
@@ -63,6 +66,7 @@ impl Default for DataConfig {
             test_fraction: 0.1,
             val_batches: 8,
             prefetch: 4,
+            loader_threads: 0,
         }
     }
 }

@@ -17,7 +17,7 @@ use super::config::RunConfig;
 use super::loss::surrogate_loss;
 use super::parallel::{DataParallel, LossWeights};
 use super::step::build_optimizer;
-use crate::data::{split_by_simulation, HostBatch, Normalization, Pca, Prefetcher, SimulationSource, Splits, WindowSampler, WindowSpec};
+use crate::data::{loader_threads, split_by_simulation, HostBatch, Normalization, Pca, Prefetcher, SimulationSource, Splits, WindowSampler, WindowSpec};
 use crate::error::{NnError, Result};
 use crate::models::{ModelShape, Surrogate};
 
@@ -107,9 +107,15 @@ pub struct ModelMeta {
 }
 
 pub(crate) fn to_tensors(b: &HostBatch, device: &Device) -> (Tensor<3>, Tensor<3>) {
+    into_tensors(b.clone(), device)
+}
+
+/// [`to_tensors`] without the copy: a training batch (~130 MB for the TCN at batch 64) is used
+/// once, and copying it cost the training thread a fresh allocation and its page faults.
+pub(crate) fn into_tensors(b: HostBatch, device: &Device) -> (Tensor<3>, Tensor<3>) {
     let s = b.spec;
-    let x = Tensor::from_data(TensorData::new(b.inputs.clone(), [b.batch, s.channels(), s.window]), device);
-    let y = Tensor::from_data(TensorData::new(b.targets.clone(), [b.batch, s.out_steps, s.n_targets()]), device);
+    let x = Tensor::from_data(TensorData::new(b.inputs, [b.batch, s.channels(), s.window]), device);
+    let y = Tensor::from_data(TensorData::new(b.targets, [b.batch, s.out_steps, s.n_targets()]), device);
     (x, y)
 }
 
@@ -300,7 +306,7 @@ pub fn train_on(
     while state.step < t_cfg.max_steps {
         let epoch_start = Instant::now();
         let end = (state.step + t_cfg.steps_per_epoch).min(t_cfg.max_steps);
-        let batches = Prefetcher::spawn(prep.train.clone(), cfg.data.batch_size, cfg.seed, state.step, end, cfg.data.prefetch);
+        let batches = Prefetcher::spawn(prep.train.clone(), cfg.data.batch_size, cfg.seed, state.step, end, cfg.data.prefetch, loader_threads(cfg.data.loader_threads));
         let mut train_loss = 0.0;
         let mut n = 0u64;
         for batch in batches {
@@ -308,8 +314,9 @@ pub fn train_on(
             let lr = t_cfg.lr_at(state.step);
             let loss = match &parallel {
                 None => {
-                    let (x, y) = to_tensors(&batch, &device);
-                    let parts = surrogate_loss(model.forward_last(x, batch.spec.out_steps), y, t_cfg.spike_weight, t_cfg.soma_weight, t_cfg.dend_weight);
+                    let out_steps = batch.spec.out_steps;
+                    let (x, y) = into_tensors(batch, &device);
+                    let parts = surrogate_loss(model.forward_last(x, out_steps), y, t_cfg.spike_weight, t_cfg.soma_weight, t_cfg.dend_weight);
                     let grads = GradientsParams::from_grads(parts.total.backward(), &model);
                     model = optim.step(lr, model, grads).enforce_constraints();
                     parts.total.into_scalar::<f32>() as f64
