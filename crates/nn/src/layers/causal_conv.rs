@@ -4,18 +4,21 @@
 //! Output at time t depends only on inputs at t, t−d, …, t−(k−1)d: the input is padded with
 //! (k−1)·d zeros on the left only, so a window's first steps see "silence" before it.
 //!
-//! Two ways to compute the same convolution (see [`ConvAlgorithm`]): Burn's `conv1d`, or
-//! im2col by hand — the k shifted copies of the padded input stacked on the channel axis and
-//! one matmul with the kernel laid out tap-major. On CUDA Burn autotunes `conv1d` over ten
-//! candidate kernels per shape for each of forward, data and weight gradient; with it the first
-//! TCN training step had not finished after 220 s on an H200 (BENCHMARKS.md, 2026-11-22). The
-//! im2col form leaves only matmuls to compile and tune: its first step took 138 s on a fresh
-//! H200 and its steps 92.5 ms (2026-12-02). Its cost is memory: the columns hold the input k
-//! times over (1278 inputs × 39 taps for the TCN's first layer). Two forms need no such copy:
-//! one matmul per tap (`Taps`), and `Shift`: one matmul of every tap's kernel against the
-//! unshifted input (k·out output rows), then each tap's rows read shifted and summed. `Shift`
-//! holds k·out rows where im2col holds k·in, 10× less for the first layer (128 outputs, 1278
-//! inputs), in one matmul; `Auto` on a GPU takes it for layers with more inputs than outputs.
+//! Several ways to compute the same convolution (see [`ConvAlgorithm`]): Burn's `conv1d`, or
+//! matmuls by hand. On CUDA Burn autotunes `conv1d` over ten candidate kernels per shape for
+//! each of forward, data and weight gradient; with it the first TCN training step had not
+//! finished after 220 s on an H200 (BENCHMARKS.md, 2026-11-22). The matmul forms leave only
+//! matmuls and copies to compile and tune:
+//! - im2col (`Matmul`): the k shifted copies of the padded input stacked on the channel axis,
+//!   one matmul with the kernel laid out tap-major. Its cost is memory: the columns hold the
+//!   input k times over (1278 inputs × 39 taps for the TCN's first layer, 10 GB per training
+//!   batch of 128 × 400 ms; 95.9 GB for an inference chunk of 256 × 1886 ms, which failed).
+//! - `Shift`: one matmul of every tap's kernel against the unshifted input (k·out rows), then
+//!   each tap's rows read shifted and summed. It holds k·out rows where im2col holds k·in, 10×
+//!   less for the first layer (128 outputs, 1278 inputs); `Auto` on a GPU takes it for layers
+//!   with more inputs than outputs. Measured on an H200 (2026-12-02): TCN step 78.2 ms with
+//!   `Auto` against 92.4 ms with im2col everywhere, and inference at batch 256 ran.
+//! - `Taps`: one matmul per tap, summed (no k-fold copy; k launches); not yet timed on a GPU.
 
 use burn::module::Param;
 use burn::prelude::*;
