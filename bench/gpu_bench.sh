@@ -31,7 +31,7 @@
 #          evaluated free-running on the same test simulations.
 #   MODELS, BATCHES, DTYPES narrow the train stage (defaults: tcn,mmoe,mh,mmoeex; 128,32,256;
 #   "f32 bf16"); TORCH_MODELS, TORCH_DTYPES (f32,bf16) the torch stage; INFER_BATCHES the infer
-#   stage (1,16,256,1024,4096) and INFER_MEM_GB (8) its lfdeep TCN chunk memory; TRAIN_S the time limit of each train process (130);
+#   stage (1,16,256,1024,4096) and INFER_MEM_GB (8) its lfdeep TCN chunk memory; TRAIN_S the time limit of each (model, dtype) train process (130);
 #   ELM_DTYPES (f32), ELM_S (35) the ELM's train processes.
 #   CONV=matmul|taps|shift|burn|auto (default auto) is passed to bench train/infer.
 set -uo pipefail
@@ -129,10 +129,15 @@ fi
 #    the "first step in a fresh process"; Burn fixes the float type per process). Batch 128
 #    first (the size of tools/GPU.md's reference timing) over all models, then 32 and 256.
 if has train; then
+    # One process per model and dtype: a model still compiling its first step when its limit
+    # runs out (the MMoE took > 280 s cold on an H200) costs no other model its numbers.
+    MODEL_LIST="${MODELS:-tcn,mmoe,mh,mmoeex}"
     for dt in ${DTYPES:-f32 bf16}; do
-        run_step "train $dt" "${TRAIN_S:-130}" "$SIM_RESERVE_S" \
-            "$BIN" bench train --device "$DEVICE" --dtype $dt --conv "$CONV" --models "${MODELS:-tcn,mmoe,mh,mmoeex}" --batch "${BATCHES:-128,32,256}" \
-            --steps 10 --warmup 2 --json "$OUT/train_$dt.json"
+        for m in ${MODEL_LIST//,/ }; do
+            run_step "train $m $dt" "${TRAIN_S:-130}" "$SIM_RESERVE_S" \
+                "$BIN" bench train --device "$DEVICE" --dtype $dt --conv "$CONV" --models "$m" --batch "${BATCHES:-128,32,256}" \
+                --steps 10 --warmup 2 --json "$OUT/train_${m}_$dt.json"
+        done
     done
     # The ELM steps through its 500 ms window one ms at a time: few, slow steps.
     for dt in ${ELM_DTYPES:-f32}; do
