@@ -1,6 +1,7 @@
 //! Data for training: the simulation source seam, splits by simulation, z-scoring fitted on
 //! the training split, spike-balanced windows, background prefetch, and generated test data.
 
+mod buffer;
 pub mod normalize;
 pub mod pca;
 pub mod source;

@@ -249,8 +249,8 @@ impl WindowSampler {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(index);
         let (xs, ys) = (self.spec.channels() * self.spec.window, self.spec.out_steps * self.spec.n_targets());
-        let mut inputs = vec![0.0; batch * xs];
-        let mut targets = vec![0.0; batch * ys];
+        let mut inputs = super::buffer::zeroed(batch * xs);
+        let mut targets = super::buffer::zeroed(batch * ys);
         for b in 0..batch {
             let (s, t0) = self.sample_window(&mut rng);
             self.fill_zeroed(s, t0, &mut inputs[b * xs..(b + 1) * xs], &mut targets[b * ys..(b + 1) * ys]);
