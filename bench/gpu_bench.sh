@@ -34,6 +34,7 @@
 #   stage (1,16,256,1024,4096) and INFER_MEM_GB (8) its lfdeep TCN chunk memory; TRAIN_S the time limit of each (model, dtype) train process (130);
 #   ELM_DTYPES (f32), ELM_S (35) the ELM's train processes.
 #   CONV=matmul|taps|shift|burn|auto (default auto) is passed to bench train/infer.
+#   KCACHE_IN / KCACHE_OUT: a packed kernel cache (.tgz) to start from / to write at the end.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:?set OUT to the output folder}"
@@ -56,6 +57,12 @@ has() { [[ "$STAGES" == *" $1 "* ]]; }
 # (see crates/nn/src/device.rs); `first` starts from an empty one on purpose.
 export LFDEEP_KERNEL_CACHE="${LFDEEP_KERNEL_CACHE:-${TMPDIR:-/tmp}/lfdeep-kernels}"
 DEVICE="${DEVICE:-cuda}"   # DEVICE=cpu: a dry run of the script here (slow, full sizes)
+# KCACHE_IN=FILE.tgz seeds an empty kernel cache (one packed by KCACHE_OUT on an earlier machine
+# of the same GPU and driver); `first` still starts cold on purpose.
+if [ -n "${KCACHE_IN:-}" ] && [ ! -d "$LFDEEP_KERNEL_CACHE" ] && ! has first; then
+    mkdir -p "$LFDEEP_KERNEL_CACHE" && tar -C "$LFDEEP_KERNEL_CACHE" -xzf "$KCACHE_IN" \
+        && echo "kernel cache seeded from $KCACHE_IN ($(du -sh "$LFDEEP_KERNEL_CACHE" | cut -f1))"
+fi
 
 TOTAL_S="${TOTAL_S:-470}"
 SIM_RESERVE_S=0; has sim && SIM_RESERVE_S=75   # kept for the CPU simulator step at the end
@@ -199,5 +206,10 @@ if ! python3 -c "import neuron" 2>/dev/null; then
 fi
 has sim && run_step "sim" 90 0 "$BIN" bench sim --threads 16 --repeat 2 "${SIM_NEURON[@]}" --json "$OUT/sim.json"
 
+# KCACHE_OUT=FILE.tgz packs the kernel cache for the next machine (call 1 of 2026-12-02's second
+# session: 81 MB, 7.7 MB packed).
+if [ -n "${KCACHE_OUT:-}" ] && [ -d "$LFDEEP_KERNEL_CACHE" ]; then
+    tar -C "$LFDEEP_KERNEL_CACHE" -czf "$KCACHE_OUT" . && ls -l "$KCACHE_OUT"
+fi
 echo "done after $(( SECONDS - start ))s; JSON in $OUT:"
 ls -l "$OUT"
