@@ -1,8 +1,6 @@
-//! One optimiser step outside the training loop, for benchmarks: the optimiser a run config
-//! asks for and a forward + backward + update on device tensors already in place.
-//!
-//! `build_optimizer` mirrors the trainer's private builder (same config fields, same
-//! clipping) so `lfdeep bench train` times the optimiser a real run uses.
+//! One optimiser step: the optimiser a run config asks for and a forward + backward + update
+//! on device tensors already in place. The trainer's single-device loop and `lfdeep bench
+//! train` both run these, so the benchmark times the step a real run takes.
 
 use burn::grad_clipping::GradientClippingConfig;
 use burn::optim::decay::WeightDecayConfig;

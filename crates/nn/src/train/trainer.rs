@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use burn::module::Module;
-use burn::optim::GradientsParams;
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +15,7 @@ use super::checkpoint::{load_checkpoint, save_checkpoint, save_weights, TrainSta
 use super::config::RunConfig;
 use super::loss::surrogate_loss;
 use super::parallel::{DataParallel, LossWeights};
-use super::step::build_optimizer;
+use super::step::{build_optimizer, train_step};
 use crate::data::{loader_threads, split_by_simulation, HostBatch, Normalization, Pca, Prefetcher, SimulationSource, Splits, WindowSampler, WindowSpec};
 use crate::error::{NnError, Result};
 use crate::models::{ModelShape, Surrogate};
@@ -314,12 +313,10 @@ pub fn train_on(
             let lr = t_cfg.lr_at(state.step);
             let loss = match &parallel {
                 None => {
-                    let out_steps = batch.spec.out_steps;
                     let (x, y) = into_tensors(batch, &device);
-                    let parts = surrogate_loss(model.forward_last(x, out_steps), y, t_cfg.spike_weight, t_cfg.soma_weight, t_cfg.dend_weight);
-                    let grads = GradientsParams::from_grads(parts.total.backward(), &model);
-                    model = optim.step(lr, model, grads).enforce_constraints();
-                    parts.total.into_scalar::<f32>() as f64
+                    let (m, loss) = train_step(model, &mut optim, cfg, x, y, state.step);
+                    model = m;
+                    loss.into_scalar::<f32>() as f64
                 }
                 Some(dp) => {
                     let weights = LossWeights { spike: t_cfg.spike_weight, soma: t_cfg.soma_weight, dend: t_cfg.dend_weight };
