@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 mod bench_cmd;
 mod dataset_cmd;
 mod evaluate_cmd;
+mod kernels_cmd;
 mod lfp_cmd;
 mod morphology_cmd;
 mod plot;
@@ -53,6 +54,9 @@ enum Cmd {
     Evaluate(evaluate_cmd::Args),
     /// Free-running predictions of a trained run for new synaptic input (.npy out).
     Predict(predict_cmd::Args),
+    /// The CUDA build's kernel cache: its path, bundles for other machines, its build time.
+    #[command(subcommand)]
+    Kernels(kernels_cmd::Cmd),
     /// Small studies: the integrate-and-fire figure, hidden-input inference.
     #[command(subcommand)]
     Study(study_cmd::Cmd),
@@ -78,6 +82,7 @@ fn main() {
         Cmd::Evaluate(a) => evaluate_cmd::run(a),
         Cmd::Predict(a) => predict_cmd::run(a),
         Cmd::Study(c) => study_cmd::run(c),
+        Cmd::Kernels(c) => kernels_cmd::run(c),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -11,7 +11,7 @@ pub fn device_from_name(name: &str) -> Result<Device> {
         n if n == "cuda" || n.starts_with("cuda:") => {
             #[cfg(feature = "cuda")]
             {
-                kernel_cache::configure();
+                crate::kernel_cache::configure();
                 let idx: usize = n.strip_prefix("cuda:").map(|i| i.parse()).transpose().map_err(|_| NnError::config("--device", format!("bad CUDA index in '{n}'")))?.unwrap_or(0);
                 Ok(Device::cuda(idx))
             }
@@ -62,49 +62,4 @@ pub fn devices_from_spec(spec: &str) -> Result<Vec<Device>> {
         names.push(canonical);
     }
     names.iter().map(|n| device_from_name(n)).collect()
-}
-
-/// CubeCL's run-time configuration for the CUDA build, set once before the first device opens.
-///
-/// CUDA kernels are compiled at run time (NVRTC) and autotuned on first use of each shape. Both
-/// results can persist across processes: autotune results always do in CubeCL, compiled kernels
-/// only when `compilation.cache` is on, which this turns on. Everything goes under one
-/// directory: `$LFDEEP_KERNEL_CACHE`, else `$XDG_CACHE_HOME/lfdeep/kernels`, else
-/// `~/.cache/lfdeep/kernels` (CubeCL's own default is `target/environment` of the enclosing
-/// Cargo workspace, which depends on the working directory). `LFDEEP_KERNEL_CACHE=off` leaves
-/// CubeCL's configuration alone (its files `cubecl.toml` and variables `CUBECL_*` still apply
-/// in every case).
-#[cfg(feature = "cuda")]
-pub mod kernel_cache {
-    use cubecl::config::{CubeClRuntimeConfig, RuntimeConfig};
-    use std::path::PathBuf;
-    use std::sync::Once;
-
-    /// The cache directory, or `None` when `LFDEEP_KERNEL_CACHE=off`.
-    pub fn directory() -> Option<PathBuf> {
-        match std::env::var_os("LFDEEP_KERNEL_CACHE") {
-            Some(v) if v == "off" => None,
-            Some(v) if !v.is_empty() => Some(PathBuf::from(v)),
-            _ => {
-                let base = std::env::var_os("XDG_CACHE_HOME")
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                    .unwrap_or_else(std::env::temp_dir);
-                Some(base.join("lfdeep").join("kernels"))
-            }
-        }
-    }
-
-    pub fn configure() {
-        static ONCE: Once = Once::new();
-        ONCE.call_once(|| {
-            let Some(dir) = directory() else { return };
-            let mut cfg = CubeClRuntimeConfig::from_current_dir().override_from_env();
-            cfg.compilation.cache = true;
-            cfg.environment.path = cubecl::config::cache::CacheConfig::Directory(dir);
-            // false: something read CubeCL's configuration first; it stays as it was.
-            let _ = CubeClRuntimeConfig::try_set(cfg);
-        });
-    }
 }

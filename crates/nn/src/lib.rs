@@ -10,6 +10,8 @@
 pub mod data;
 pub mod device;
 pub mod error;
+#[cfg(feature = "cuda")]
+pub mod kernel_cache;
 pub mod eval;
 pub mod layers;
 pub mod models;
