@@ -146,6 +146,25 @@ fn batches_are_reproducible_and_prefetch_matches_direct_assembly() {
 }
 
 #[test]
+fn a_loader_thread_that_panics_fails_the_stream_instead_of_ending_it() {
+    let (s, _, _) = sampler(InputMode::Inputs, 30, 30, 1.0 / 3.0);
+    let s = Arc::new(s);
+    for threads in [1, 3] {
+        let s = s.clone();
+        let p = Prefetcher::from_fn(0, 10, 2, threads, move |i| {
+            assert!(i != 6, "batch 6 cannot be assembled");
+            s.batch(4, 77, i)
+        });
+        let mut seen = 0;
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| p.for_each(|_| seen += 1)));
+        let msg = r.expect_err("the stream must not end quietly at the failed batch");
+        let msg = msg.downcast_ref::<String>().cloned().or_else(|| msg.downcast_ref::<&str>().map(|m| m.to_string())).unwrap_or_default();
+        assert!(msg.contains("batch 6 cannot be assembled"), "{threads} threads: {msg:?}");
+        assert_eq!(seen, 6, "{threads} threads: batches 0..6 arrive before the failure");
+    }
+}
+
+#[test]
 fn presets_parse_and_overrides_apply() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs");
     for name in ["tcn", "mh", "mmoe", "mmoeex", "elm"] {

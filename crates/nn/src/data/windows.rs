@@ -263,14 +263,27 @@ impl WindowSampler {
 /// threads so the accelerator never waits on window assembly. Thread w assembles batches
 /// start + w, start + w + threads, …; they are handed out in order, so the stream is the same
 /// for any number of threads (each batch is a pure function of (seed, index)).
+///
+/// A thread that panics does not shorten the stream silently: the iterator re-raises its panic
+/// at the batch it never delivered.
 pub struct Prefetcher {
     rx: Vec<Receiver<HostBatch>>,
-    handles: Vec<JoinHandle<()>>,
+    handles: Vec<Option<JoinHandle<()>>>,
     next: usize,
+    total: usize,
 }
 
 impl Prefetcher {
     pub fn spawn(sampler: Arc<WindowSampler>, batch: usize, seed: u64, start: u64, end: u64, depth: usize, threads: usize) -> Self {
+        Self::from_fn(start, end, depth, threads, move |i| sampler.batch(batch, seed, i))
+    }
+
+    /// The prefetching machinery over any batch function of the batch index.
+    pub fn from_fn<F>(start: u64, end: u64, depth: usize, threads: usize, make: F) -> Self
+    where
+        F: Fn(u64) -> HostBatch + Send + Sync + 'static,
+    {
+        let make = Arc::new(make);
         let threads = threads.max(1).min(end.saturating_sub(start).max(1) as usize);
         // Each thread holds ⌈depth / threads⌉ finished batches (at least one).
         let per_thread = depth.max(1).div_ceil(threads);
@@ -278,17 +291,17 @@ impl Prefetcher {
         let mut handles = Vec::with_capacity(threads);
         for w in 0..threads {
             let (tx, r) = sync_channel(per_thread);
-            let sampler = sampler.clone();
-            handles.push(std::thread::spawn(move || {
+            let make = make.clone();
+            handles.push(Some(std::thread::spawn(move || {
                 for i in (start + w as u64..end).step_by(threads) {
-                    if tx.send(sampler.batch(batch, seed, i)).is_err() {
+                    if tx.send(make(i)).is_err() {
                         break; // consumer stopped early (early stopping, error)
                     }
                 }
-            }));
+            })));
             rx.push(r);
         }
-        Prefetcher { rx, handles, next: 0 }
+        Prefetcher { rx, handles, next: 0, total: end.saturating_sub(start) as usize }
     }
 }
 
@@ -303,10 +316,24 @@ pub fn loader_threads(requested: usize) -> usize {
 impl Iterator for Prefetcher {
     type Item = HostBatch;
     fn next(&mut self) -> Option<HostBatch> {
-        let n = self.rx.len();
-        let b = self.rx[self.next % n].recv().ok()?;
-        self.next += 1;
-        Some(b)
+        if self.next >= self.total {
+            return None;
+        }
+        let w = self.next % self.rx.len();
+        match self.rx[w].recv() {
+            Ok(b) => {
+                self.next += 1;
+                Some(b)
+            }
+            // The thread's channel closed before its last batch: it panicked. Re-raise that
+            // panic here rather than end the epoch early as if the data had run out.
+            Err(_) => {
+                if let Some(Err(payload)) = self.handles[w].take().map(JoinHandle::join) {
+                    std::panic::resume_unwind(payload);
+                }
+                panic!("window loader thread {w} stopped before batch {} of {}", self.next, self.total);
+            }
+        }
     }
 }
 
@@ -314,7 +341,7 @@ impl Drop for Prefetcher {
     fn drop(&mut self) {
         // Unblock the producers by dropping the receivers first, then join them.
         self.rx.clear();
-        for h in self.handles.drain(..) {
+        for h in self.handles.drain(..).flatten() {
             let _ = h.join();
         }
     }
