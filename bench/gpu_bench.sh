@@ -34,7 +34,17 @@
 #   stage (1,16,256,1024,4096) and INFER_MEM_GB (8) its lfdeep TCN chunk memory; TRAIN_S the time limit of each (model, dtype) train process (130);
 #   ELM_DTYPES (f32), ELM_S (35) the ELM's train processes.
 #   CONV=matmul|taps|shift|burn|auto (default auto) is passed to bench train/infer.
-#   KCACHE_IN / KCACHE_OUT: a packed kernel cache (.tgz) to start from / to write at the end.
+#   warm   every model's kernels compiled at once: one cold `bench train` process per model and
+#          dtype (batches WARM_BATCHES) and one `bench infer` per model, all in parallel, each
+#          with its own empty cache (NVRTC compiles on the CPU: 16 cores, 16 compilers); then
+#          `lfdeep kernels export` merges them into the bundle $KBUNDLE, `lfdeep kernels report`
+#          says where the compile time went, and the bundle is imported into the cache the later
+#          stages use;
+#   fresh  what a fresh machine with the bundle sees: an empty kernel cache and an empty CUDA
+#          driver cache, `lfdeep kernels import $KBUNDLE` timed, then the first step of the TCN
+#          and of the MMoE (batch 128) in fresh processes;
+#   KBUNDLE (default .kcache/lfdeep.bundle): the bundle `warm` writes and `fresh` reads;
+#   KBUNDLE_IN=FILE: a bundle imported into the cache before any stage (when `first` is not run).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:?set OUT to the output folder}"
@@ -51,17 +61,17 @@ export CUDA_PATH="${CUDA_PATH:-/usr/local/cuda}"
 export CUBECL_AUTOTUNE_LEVEL="${CUBECL_AUTOTUNE_LEVEL:-minimal}"
 export LFDEEP_ROOT="$PWD"
 STAGES=" ${STAGES:-first conv profile torch train burnconv infer sim} "
+KBUNDLE="${KBUNDLE:-.kcache/lfdeep.bundle}"
 CONV="${CONV:-auto}"
 has() { [[ "$STAGES" == *" $1 "* ]]; }
 # Compiled kernels and autotune results persist here between the processes of this script
 # (see crates/nn/src/device.rs); `first` starts from an empty one on purpose.
 export LFDEEP_KERNEL_CACHE="${LFDEEP_KERNEL_CACHE:-${TMPDIR:-/tmp}/lfdeep-kernels}"
 DEVICE="${DEVICE:-cuda}"   # DEVICE=cpu: a dry run of the script here (slow, full sizes)
-# KCACHE_IN=FILE.tgz seeds an empty kernel cache (one packed by KCACHE_OUT on an earlier machine
-# of the same GPU and driver); `first` still starts cold on purpose.
-if [ -n "${KCACHE_IN:-}" ] && [ ! -d "$LFDEEP_KERNEL_CACHE" ] && ! has first; then
-    mkdir -p "$LFDEEP_KERNEL_CACHE" && tar -C "$LFDEEP_KERNEL_CACHE" -xzf "$KCACHE_IN" \
-        && echo "kernel cache seeded from $KCACHE_IN ($(du -sh "$LFDEEP_KERNEL_CACHE" | cut -f1))"
+# KBUNDLE_IN=FILE imports a bundle (`lfdeep kernels export` on an earlier machine of the same GPU
+# architecture) into the cache; `first` still starts cold on purpose.
+if [ -n "${KBUNDLE_IN:-}" ] && ! has first; then
+    "$BIN" kernels import "$KBUNDLE_IN"
 fi
 
 TOTAL_S="${TOTAL_S:-470}"
@@ -95,6 +105,52 @@ if has first; then
         run_step "first step tcn $CONV ($run cache)" $([ $run = cold ] && echo 240 || echo 60) "$SIM_RESERVE_S" \
             "$BIN" bench train --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch 128 \
             --steps 5 --warmup 1 --json "$OUT/first_tcn_${CONV}_$run.json"
+    done
+fi
+# 0a. Every model's kernels at once (cold, in parallel), merged into one bundle.
+if has warm; then
+    roots="${TMPDIR:-/tmp}/lfdeep-warm"; rm -rf "$roots"; mkdir -p "$roots"
+    WARM_S=$(step_timeout "${WARM_S:-330}" "$SIM_RESERVE_S")
+    echo "=== warm (timeout ${WARM_S}s each, in parallel, $(( SECONDS - start ))s elapsed)"
+    t0=$SECONDS; pids=()
+    warm_one() { # NAME CMD...: one cold process with its own cache, log and JSON under $OUT/warm
+        local name=$1; shift
+        ( LFDEEP_KERNEL_CACHE="$roots/$name" timeout --kill-after=5 "$WARM_S" "$@" > "$OUT/warm/$name.log" 2>&1
+          echo "  $name: rc $? after $(( SECONDS - t0 ))s" ) &
+        pids+=($!)
+    }
+    mkdir -p "$OUT/warm"
+    for dt in ${DTYPES:-f32 bf16}; do
+        for m in ${WARM_MODELS:-tcn mmoe mh mmoeex elm}; do
+            b="${WARM_BATCHES:-128,32,256,64}"; [ "$m" = elm ] && b=32,256
+            warm_one "train_${m}_$dt" "$BIN" bench train --device "$DEVICE" --dtype "$dt" --conv "$CONV" --models "$m" \
+                --batch "$b" --steps 1 --warmup 0 --json "$OUT/warm/train_${m}_$dt.json"
+        done
+    done
+    warm_one infer_tcn_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn \
+        --batch "${INFER_BATCHES:-1,16,256,1024,4096}" --ms 200 --chunk-ms 200 --budget-s 1 --repeat 1 --json "$OUT/warm/infer_tcn_f32.json"
+    warm_one infer_mmoe_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe \
+        --batch "${INFER_BATCHES:-1,16,256,1024,4096}" --ms 20 --budget-s 1 --repeat 1 --warmup-ms 2 --json "$OUT/warm/infer_mmoe_f32.json"
+    wait "${pids[@]}"
+    echo "=== warm: all done after $(( SECONDS - t0 ))s"
+    mkdir -p "$(dirname "$KBUNDLE")"
+    from=(); for r in "$roots"/*; do [ -d "$r" ] && from+=(--from "$r"); done
+    "$BIN" kernels export "$KBUNDLE" "${from[@]}" | tail -n 12
+    "$BIN" kernels report "$KBUNDLE" --top 30 | tee "$OUT/kernels_report.txt"
+    "$BIN" kernels import "$KBUNDLE"
+fi
+# 0a'. A fresh machine given the bundle: empty kernel and driver caches, import, first steps.
+if has fresh; then
+    [ -f "$KBUNDLE" ] || echo "fresh: no bundle at $KBUNDLE (run warm first)"
+    fresh="${TMPDIR:-/tmp}/lfdeep-fresh"
+    for m in ${FRESH_MODELS:-tcn mmoe}; do
+        rm -rf "$fresh"; mkdir -p "$fresh/kernels" "$fresh/driver"
+        LFDEEP_KERNEL_CACHE="$fresh/kernels" CUDA_CACHE_PATH="$fresh/driver" \
+            run_step "fresh: import bundle" 60 "$SIM_RESERVE_S" "$BIN" kernels import "$KBUNDLE"
+        LFDEEP_KERNEL_CACHE="$fresh/kernels" CUDA_CACHE_PATH="$fresh/driver" \
+            run_step "fresh: first step $m f32 (bundle imported)" 90 "$SIM_RESERVE_S" \
+            "$BIN" bench train --device "$DEVICE" --dtype f32 --conv "$CONV" --models "$m" --batch 128 \
+            --steps 5 --warmup 1 --json "$OUT/fresh_${m}_f32.json"
     done
 fi
 # 0b. The TCN step with each convolution form (kernels new to a form are compiled in its process).
@@ -176,23 +232,35 @@ if has infer; then
         --ms 1000 --budget-s 3 --repeat 2 --warmup-ms 10 --json "$OUT/infer_mmoe_f32.json"
 fi
 
-# 4. Time to accuracy: same data, same split, same wall-clock budget.
+# 4. Time to accuracy: same data, same split, same wall-clock budget, per model in FIT_MODELS;
+#    the PyTorch reference trains those it has (tcn, mmoe). FIT_REUSE=1 keeps a dataset an
+#    earlier call on this machine simulated.
 if has fit; then
-    FIT_SIMS="${FIT_SIMS:-48}" FIT_MS="${FIT_MS:-3000}" FIT_S="${FIT_S:-120}" FIT_MODEL="${FIT_MODEL:-tcn}" FIT_BATCH="${FIT_BATCH:-64}"
-    data="${TMPDIR:-/tmp}/fit-data"; runs="${TMPDIR:-/tmp}/fit-runs"; rm -rf "$data" "$data-npy" "$runs"
-    run_step "fit: simulate $FIT_SIMS x $FIT_MS ms" 200 $(( 2 * FIT_S + 60 )) \
-        "$BIN" simulate --out "$data" simulations="$FIT_SIMS" duration_ms="$FIT_MS" seed=1
-    run_step "fit: lfdeep train $FIT_MODEL ${FIT_S}s" $(( FIT_S + 60 )) $(( FIT_S + 30 )) \
-        "$BIN" train "configs/$FIT_MODEL.toml" --data "$data" --out "$runs/$FIT_MODEL" --device "$DEVICE" \
-        batch_size="$FIT_BATCH" train.max_seconds="$FIT_S"
-    cp "$runs/$FIT_MODEL/metrics.csv" "$OUT/fit_lfdeep_metrics.csv" 2>/dev/null
-    run_step "fit: lfdeep evaluate" 60 $(( FIT_S + 20 )) \
-        "$BIN" evaluate "$runs/$FIT_MODEL" --data "$data" --device "$DEVICE"
-    cp "$runs/$FIT_MODEL/eval/metrics.json" "$OUT/fit_lfdeep_eval.json" 2>/dev/null
-    run_step "fit: export npy" 60 $(( FIT_S + 10 )) "$BIN" dataset export "$data" --npy "$data-npy"
-    run_step "fit: torch $FIT_MODEL ${FIT_S}s" $(( FIT_S + 60 )) 0 \
-        python3 bench/torch_bench.py fit --device cuda --data "$data-npy" --model "$FIT_MODEL" --seconds "$FIT_S" \
-        --batch "$FIT_BATCH" --splits "$runs/$FIT_MODEL/splits.json" --out "$OUT/fit_torch.json"
+    FIT_SIMS="${FIT_SIMS:-48}" FIT_MS="${FIT_MS:-3000}" FIT_S="${FIT_S:-120}" FIT_BATCH="${FIT_BATCH:-64}"
+    FIT_MODELS="${FIT_MODELS:-${FIT_MODEL:-tcn}}"
+    data="${TMPDIR:-/tmp}/fit-data"; runs="${TMPDIR:-/tmp}/fit-runs"
+    if [ "${FIT_REUSE:-0}" = 1 ] && [ -d "$data-npy" ]; then
+        echo "fit: reusing $data ($(ls "$data" | wc -l) entries)"
+    else
+        rm -rf "$data" "$data-npy" "$runs"
+        run_step "fit: simulate $FIT_SIMS x $FIT_MS ms" 200 $(( 2 * FIT_S + 60 )) \
+            "$BIN" simulate --out "$data" simulations="$FIT_SIMS" duration_ms="$FIT_MS" seed=1
+        run_step "fit: export npy" 60 $(( FIT_S + 10 )) "$BIN" dataset export "$data" --npy "$data-npy"
+    fi
+    for m in ${FIT_MODELS//,/ }; do
+        rm -rf "$runs/$m"
+        run_step "fit: lfdeep train $m ${FIT_S}s" $(( FIT_S + 40 )) 0 \
+            "$BIN" train "configs/$m.toml" --data "$data" --out "$runs/$m" --device "$DEVICE" \
+            batch_size="$FIT_BATCH" train.max_seconds="$FIT_S"
+        cp "$runs/$m/metrics.csv" "$OUT/fit_${m}_lfdeep_metrics.csv" 2>/dev/null
+        run_step "fit: lfdeep evaluate $m" 60 0 "$BIN" evaluate "$runs/$m" --data "$data" --device "$DEVICE"
+        cp "$runs/$m/eval/metrics.json" "$OUT/fit_${m}_lfdeep_eval.json" 2>/dev/null
+        case " ${TORCH_FIT_MODELS:-tcn mmoe} " in *" $m "*)
+            run_step "fit: torch $m ${FIT_S}s" $(( FIT_S + 60 )) 0 \
+                python3 bench/torch_bench.py fit --device cuda --data "$data-npy" --model "$m" --seconds "$FIT_S" \
+                --batch "$FIT_BATCH" --splits "$runs/$m/splits.json" --out "$OUT/fit_${m}_torch.json" ;;
+        esac
+    done
 fi
 
 # 5. Simulator on the CPU: one core lfdeep vs one core NEURON, then 16 bombardments on 16
@@ -206,10 +274,5 @@ if ! python3 -c "import neuron" 2>/dev/null; then
 fi
 has sim && run_step "sim" 90 0 "$BIN" bench sim --threads 16 --repeat 2 "${SIM_NEURON[@]}" --json "$OUT/sim.json"
 
-# KCACHE_OUT=FILE.tgz packs the kernel cache for the next machine (call 1 of 2026-12-02's second
-# session: 81 MB, 7.7 MB packed).
-if [ -n "${KCACHE_OUT:-}" ] && [ -d "$LFDEEP_KERNEL_CACHE" ]; then
-    tar -C "$LFDEEP_KERNEL_CACHE" -czf "$KCACHE_OUT" . && ls -l "$KCACHE_OUT"
-fi
 echo "done after $(( SECONDS - start ))s; JSON in $OUT:"
 ls -l "$OUT"
