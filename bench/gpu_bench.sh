@@ -120,7 +120,7 @@ if has warm; then
         pids+=($!)
     }
     mkdir -p "$OUT/warm"
-    for dt in ${DTYPES:-f32 bf16}; do
+    for dt in ${WARM_DTYPES:-${DTYPES:-f32 bf16}}; do
         for m in ${WARM_MODELS:-tcn mmoe mh mmoeex elm}; do
             b="${WARM_BATCHES:-128,32,256,64}"; [ "$m" = elm ] && b=32,256
             warm_one "train_${m}_$dt" "$BIN" bench train --device "$DEVICE" --dtype "$dt" --conv "$CONV" --models "$m" \
