@@ -44,7 +44,9 @@
 #          driver cache, `lfdeep kernels import $KBUNDLE` timed, then the first step of the TCN
 #          and of the MMoE (batch 128) in fresh processes;
 #   KBUNDLE (default .kcache/lfdeep.bundle): the bundle `warm` writes and `fresh` reads;
-#   KBUNDLE_IN=FILE: a bundle imported into the cache before any stage (when `first` is not run).
+#   KBUNDLE_IN=FILE[.gz]: a bundle imported into the cache before any stage (when `first` is not
+#          run), and with WARM_SEED=1 into every `warm` process's cache (a second call goes on
+#          compiling where the first stopped).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:?set OUT to the output folder}"
@@ -70,6 +72,9 @@ export LFDEEP_KERNEL_CACHE="${LFDEEP_KERNEL_CACHE:-${TMPDIR:-/tmp}/lfdeep-kernel
 DEVICE="${DEVICE:-cuda}"   # DEVICE=cpu: a dry run of the script here (slow, full sizes)
 # KBUNDLE_IN=FILE imports a bundle (`lfdeep kernels export` on an earlier machine of the same GPU
 # architecture) into the cache; `first` still starts cold on purpose.
+if [ -n "${KBUNDLE_IN:-}" ] && [[ "$KBUNDLE_IN" == *.gz ]]; then   # as it came back from $OUT
+    gunzip -c "$KBUNDLE_IN" > "${TMPDIR:-/tmp}/lfdeep-in.bundle" && KBUNDLE_IN="${TMPDIR:-/tmp}/lfdeep-in.bundle"
+fi
 if [ -n "${KBUNDLE_IN:-}" ] && ! has first; then
     "$BIN" kernels import "$KBUNDLE_IN"
 fi
@@ -115,6 +120,11 @@ if has warm; then
     t0=$SECONDS; pids=()
     warm_one() { # NAME CMD...: one cold process with its own cache, log and JSON under $OUT/warm
         local name=$1; shift
+        # WARM_SEED=1: each process starts from $KBUNDLE_IN (an earlier call's bundle) and
+        # compiles only what it lacks.
+        if [ "${WARM_SEED:-0}" = 1 ] && [ -n "${KBUNDLE_IN:-}" ]; then
+            LFDEEP_KERNEL_CACHE="$roots/$name" "$BIN" kernels import "$KBUNDLE_IN" > /dev/null
+        fi
         ( LFDEEP_KERNEL_CACHE="$roots/$name" timeout --kill-after=5 "$WARM_S" "$@" > "$OUT/warm/$name.log" 2>&1
           echo "  $name: rc $? after $(( SECONDS - t0 ))s" ) &
         pids+=($!)
