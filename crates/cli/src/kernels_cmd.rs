@@ -74,16 +74,19 @@ pub fn run(cmd: Cmd) -> Result<()> {
             }
         }
         Cmd::Report { bundle, from, top } => {
-            let file = match bundle {
-                Some(b) => b,
+            let (file, temporary) = match bundle {
+                Some(b) => (b, false),
                 None => {
                     let tmp = std::env::temp_dir().join(format!("lfdeep-kernels-report-{}.bundle", std::process::id()));
                     kc::export(&roots_or_local(from)?, &tmp)?;
-                    tmp
+                    (tmp, true)
                 }
             };
-            let r = kc::report(&file)?;
-            print_report(&r, top);
+            let r = kc::report(&file);
+            if temporary {
+                let _ = std::fs::remove_file(&file);
+            }
+            print_report(&r?, top);
         }
     }
     Ok(())
