@@ -157,20 +157,15 @@ pub fn run(a: InferArgs) -> Result<()> {
                 InputMode::Inputs => {
                     let rf = receptive_field(&p.cfg.model).unwrap_or(p.spec.window);
                     let conv = lfdeep_nn::layers::conv_algorithm_on(&device);
-                    let (max_ch, scratch) = match &p.cfg.model {
-                        ModelConfig::Tcn(c) => {
-                            let e = &c.encoder;
-                            // The largest scratch of any layer (im2col columns, say).
-                            let ins = std::iter::once(p.shape.in_channels).chain(e.channels.iter().copied());
-                            let layers = ins.zip(e.channels.iter().copied()).zip(&e.kernel_sizes);
-                            (e.channels.iter().copied().max().unwrap_or(1), layers.map(|((i, o), &k)| lfdeep_nn::layers::scratch_per_step(conv, i, o, k)).max().unwrap_or(0))
-                        }
-                        _ => (128, 0),
+                    // The encoder's peak layer (activations and convolution scratch); other
+                    // inputs-mode models: a 128-channel guess.
+                    let peak = match &p.cfg.model {
+                        ModelConfig::Tcn(c) => c.encoder.peak_values_per_step(p.shape.in_channels, conv),
+                        _ => 2 * 128,
                     };
                     let bytes = if a.setup.dtype == Dtype::Bf16 { 2.0 } else { 4.0 };
-                    // Per input ms of one pass: input, two live activations, output, and the
-                    // convolution's scratch.
-                    let per_ms = batch as f64 * (p.shape.in_channels + 2 * max_ch + p.shape.n_targets + scratch) as f64 * bytes;
+                    // Per input ms of one pass: the input chunk, the peak layer, the output.
+                    let per_ms = batch as f64 * (p.shape.in_channels + peak + p.shape.n_targets) as f64 * bytes;
                     let fit = (a.mem_gb * 1e9 / per_ms) as usize;
                     let chunk = a.chunk_ms.min(a.ms).min(fit.saturating_sub(rf - 1));
                     if chunk == 0 {

@@ -10,7 +10,7 @@ use burn::prelude::*;
 use burn::tensor::activation::relu;
 use rand_chacha::ChaCha8Rng;
 
-use super::causal_conv::{CausalConv1d, CausalConv1dConfig};
+use super::causal_conv::{scratch_per_step, CausalConv1d, CausalConv1dConfig, ConvAlgorithm};
 
 #[derive(Config, Debug, Copy, PartialEq)]
 pub enum TcnBlockKind {
@@ -91,6 +91,28 @@ impl TcnEncoderConfig {
             TcnBlockKind::Residual => 2,
         };
         1 + self.kernel_sizes.iter().zip(&self.dilations).map(|(k, d)| per_layer * (k - 1) * d).sum::<usize>()
+    }
+
+    /// Values per batch element and time step that the layer at the peak of an inference forward
+    /// pass holds (for sizing chunks of long sequences): its live activations (Plain: input and
+    /// output; Residual: input, both convolutions' outputs and the 1×1-downsampled skip) plus the
+    /// largest scratch of its convolutions under `conv` ([`scratch_per_step`]).
+    pub fn peak_values_per_step(&self, in_channels: usize, conv: ConvAlgorithm) -> usize {
+        let ins = std::iter::once(in_channels).chain(self.channels.iter().copied());
+        ins.zip(&self.channels)
+            .zip(&self.kernel_sizes)
+            .map(|((i, &o), &k)| match self.kind {
+                TcnBlockKind::Plain => i + o + scratch_per_step(conv, i, o, k),
+                TcnBlockKind::Residual => {
+                    let skip = if i != o { o } else { 0 };
+                    let scratch = scratch_per_step(conv, i, o, k)
+                        .max(scratch_per_step(conv, o, o, k))
+                        .max(if i != o { scratch_per_step(conv, i, o, 1) } else { 0 });
+                    i + 2 * o + skip + scratch
+                }
+            })
+            .max()
+            .unwrap_or(in_channels)
     }
 
     pub fn init(&self, in_channels: usize, device: &Device, rng: &mut ChaCha8Rng) -> TcnEncoder {
