@@ -39,7 +39,7 @@ impl Pca {
             let sim = source.load(i)?;
             for t in (0..sim.duration_ms).step_by(5) {
                 for (s, zs) in z.iter_mut().enumerate() {
-                    *zs = norm.segment(s, sim.segment_v[s * sim.duration_ms + t]) as f64;
+                    *zs = norm.segment(s, sim.segment(s)[t]) as f64;
                 }
                 for a in 0..n {
                     let za = z[a];

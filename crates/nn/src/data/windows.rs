@@ -235,7 +235,7 @@ impl WindowSampler {
                     for j in 0..k {
                         let t = first + j;
                         for (seg, z) in z.iter_mut().enumerate() {
-                            *z = self.norm.segment(seg, sim.segment_v[seg * sim.duration_ms + t]);
+                            *z = self.norm.segment(seg, sim.segment(seg)[t]);
                         }
                         pca.project(&z, &mut y[j * nt + 2..(j + 1) * nt]);
                     }
