@@ -57,10 +57,16 @@ pub fn configure() {
     });
 }
 
-/// Where the active environment's database file is (after [`configure`]).
-pub fn database_file() -> PathBuf {
+/// [`configure`], then load the configuration, which activates CubeCL's environment (its
+/// database under [`directory`]) for the exports, imports and paths below.
+fn activate() {
     configure();
-    let _ = CubeClRuntimeConfig::get(); // loads the configuration, which activates the environment
+    let _ = CubeClRuntimeConfig::get();
+}
+
+/// Where the active environment's database file is.
+pub fn database_file() -> PathBuf {
+    activate();
     cubecl::environment::path()
 }
 
@@ -68,8 +74,7 @@ pub fn database_file() -> PathBuf {
 /// files) into one bundle file `out`, written whole or not at all. Returns the number of entries
 /// per namespace in the written bundle.
 pub fn export(roots: &[PathBuf], out: &Path) -> Result<BTreeMap<String, usize>> {
-    configure();
-    let _ = CubeClRuntimeConfig::get();
+    activate();
     for r in roots {
         if !r.exists() {
             return Err(NnError::io(r, "no such kernel cache (directory or database file)"));
@@ -107,7 +112,7 @@ pub fn import(file: &Path) -> Result<Imported> {
     if directory().is_none() {
         return Err(NnError::config("LFDEEP_KERNEL_CACHE", "is `off`: there is no kernel cache to import into"));
     }
-    database_file();
+    activate();
     let b = open(file)?;
     let r = bundle::import(&*b);
     Ok(Imported { imported: r.imported, skipped: r.skipped, failed: r.failed })
