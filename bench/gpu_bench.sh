@@ -11,7 +11,9 @@
 # mechanisms of oracle/mod are compiled on first use by oracle/nrnmech.py with the nrnivmodl
 # found next to python3 or on PATH (DIR/bin is added to PATH here).
 # Usage: OUT=/some/dir bench/gpu_bench.sh      (env: TOTAL_S=470 to change the overall budget)
-#   STAGES="first conv profile torch train burnconv infer sim" (default: all; always run in this order) picks what runs:
+#   STAGES="first conv profile torch train burnconv infer sim" (the default; `warm`, `fresh` and `fit`
+#   run only when named; the order is always first warm fresh conv profile torch train burnconv
+#   infer fit sim) picks what runs:
 #   first  the first training step of a fresh process: TCN batch 128, --conv $CONV with an empty
 #          kernel cache (cold), then the same again (warm: compiled kernels and autotune results
 #          from the cold run's cache);
@@ -34,13 +36,13 @@
 #   stage (1,16,256,1024,4096) and INFER_MEM_GB (8) its lfdeep TCN chunk memory; TRAIN_S the time limit of each (model, dtype) train process (130);
 #   ELM_DTYPES (f32), ELM_S (35) the ELM's train processes.
 #   CONV=matmul|taps|shift|burn|auto (default auto) is passed to bench train/infer.
-#   warm   every model's kernels compiled at once: one cold `bench train` process per model and
+#   warm   (not in the default list) every model's kernels compiled at once: one cold `bench train` process per model and
 #          dtype (batches WARM_BATCHES) and one `bench infer` per model, all in parallel, each
 #          with its own empty cache (NVRTC compiles on the CPU: 16 cores, 16 compilers); then
 #          `lfdeep kernels export` merges them into the bundle $KBUNDLE, `lfdeep kernels report`
 #          says where the compile time went, and the bundle is imported into the cache the later
 #          stages use;
-#   fresh  what a fresh machine with the bundle sees: an empty kernel cache and an empty CUDA
+#   fresh  (not in the default list) what a fresh machine with the bundle sees: an empty kernel cache and an empty CUDA
 #          driver cache, `lfdeep kernels import $KBUNDLE` timed, then the first step of the TCN
 #          and of the MMoE (batch 128) in fresh processes;
 #   KBUNDLE (default .kcache/lfdeep.bundle): the bundle `warm` writes and `fresh` reads;
