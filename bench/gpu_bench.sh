@@ -36,8 +36,9 @@
 #   stage (1,16,256,1024,4096) and INFER_MEM_GB (8) its lfdeep TCN chunk memory; TRAIN_S the time limit of each (model, dtype) train process (130);
 #   ELM_DTYPES (f32), ELM_S (35) the ELM's train processes.
 #   CONV=matmul|taps|shift|burn|auto (default auto) is passed to bench train/infer.
-#   warm   (not in the default list) every model's kernels compiled at once: one cold `bench train` process per model and
-#          dtype (batches WARM_BATCHES) and one `bench infer` per model, all in parallel, each
+#   warm   (not in the default list) every model's kernels compiled at once: one cold `bench train` process per model,
+#          dtype and group of batch sizes (WARM_BATCHES, space-separated groups, default "128,64 32,256"; the ELM's
+#          WARM_ELM_BATCHES, default "32 256") and one `bench infer` per model, all in parallel, each
 #          with its own empty cache (NVRTC compiles on the CPU: 16 cores, 16 compilers); then
 #          `lfdeep kernels export` merges them into the bundle $KBUNDLE, `lfdeep kernels report`
 #          says where the compile time went, and the bundle is imported into the cache the later
@@ -134,13 +135,18 @@ if has warm; then
     mkdir -p "$OUT/warm"
     for dt in ${WARM_DTYPES:-${DTYPES:-f32 bf16}}; do
         for m in ${WARM_MODELS:-tcn mmoe mh mmoeex elm}; do
-            b="${WARM_BATCHES:-128,32,256,64}"; [ "$m" = elm ] && b=32,256
-            warm_one "train_${m}_$dt" "$BIN" bench train --device "$DEVICE" --dtype "$dt" --conv "$CONV" --models "$m" \
-                --batch "$b" --steps 1 --warmup 0 --json "$OUT/warm/train_${m}_$dt.json"
+            groups="${WARM_BATCHES:-128,64 32,256}"; [ "$m" = elm ] && groups="${WARM_ELM_BATCHES:-32 256}"
+            g=0
+            for b in $groups; do   # one process per group: a model's batch sizes compile side by side
+                g=$(( g + 1 ))
+                warm_one "train_${m}_${dt}_$g" "$BIN" bench train --device "$DEVICE" --dtype "$dt" --conv "$CONV" --models "$m" \
+                    --batch "$b" --steps 1 --warmup 0 --json "$OUT/warm/train_${m}_${dt}_$g.json"
+            done
         done
     done
     warm_one infer_tcn_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn \
-        --batch "${INFER_BATCHES:-1,16,256,1024,4096}" --ms 200 --chunk-ms 200 --budget-s 1 --repeat 1 --json "$OUT/warm/infer_tcn_f32.json"
+        --batch "${INFER_BATCHES:-1,16,256,1024,4096}" --ms 2000 --chunk-ms 2000 --mem-gb "${INFER_MEM_GB:-8}" --budget-s 0.5 --repeat 1 \
+        --json "$OUT/warm/infer_tcn_f32.json"   # the infer stage's chunk shapes (--ms, --chunk-ms, --mem-gb decide them)
     warm_one infer_mmoe_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe \
         --batch "${INFER_BATCHES:-1,16,256,1024,4096}" --ms 20 --budget-s 1 --repeat 1 --warmup-ms 2 --json "$OUT/warm/infer_mmoe_f32.json"
     wait "${pids[@]}"
@@ -234,7 +240,7 @@ fi
 # 3. Free-running inference throughput, f32, one process per model (a failure at batch 4096
 #    cannot take the other model's numbers with it).
 if has infer; then
-    run_step "torch infer" 90 "$SIM_RESERVE_S" python3 bench/torch_bench.py infer --models tcn,mmoe --batches 1,256,4096 \
+    run_step "torch infer" 90 "$SIM_RESERVE_S" python3 bench/torch_bench.py infer --models tcn,mmoe --batches "${INFER_BATCHES:-1,16,256,1024,4096}" \
         --dtypes f32 --out "$OUT/torch_infer.json"
     run_step "infer tcn" 150 "$SIM_RESERVE_S" \
         "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch "${INFER_BATCHES:-1,16,256,1024,4096}" \
