@@ -240,7 +240,7 @@ fi
 # 3. Free-running inference throughput, f32, one process per model (a failure at batch 4096
 #    cannot take the other model's numbers with it).
 if has infer; then
-    run_step "torch infer" 90 "$SIM_RESERVE_S" python3 bench/torch_bench.py infer --models tcn,mmoe --batches "${INFER_BATCHES:-1,16,256,1024,4096}" \
+    run_step "torch infer" 240 "$SIM_RESERVE_S" python3 bench/torch_bench.py infer --models tcn,mmoe --batches "${INFER_BATCHES:-1,16,256,1024,4096}" \
         --dtypes f32 --out "$OUT/torch_infer.json"
     run_step "infer tcn" 150 "$SIM_RESERVE_S" \
         "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch "${INFER_BATCHES:-1,16,256,1024,4096}" \
