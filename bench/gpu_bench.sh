@@ -33,7 +33,7 @@
 #          evaluated free-running on the same test simulations.
 #   MODELS, BATCHES, DTYPES narrow the train stage (defaults: tcn,mmoe,mh,mmoeex; 128,32,256;
 #   "f32 bf16"); TORCH_MODELS, TORCH_DTYPES (f32,bf16) the torch stage; INFER_BATCHES the infer
-#   stage (1,16,256,1024,4096) and INFER_MEM_GB (8) its lfdeep TCN chunk memory; TRAIN_S the time limit of each (model, dtype) train process (130);
+#   stage (1,16,256,1024,4096) and INFER_MEM_GB (60, GB) its lfdeep TCN chunk memory; TRAIN_S the time limit of each (model, dtype) train process (130);
 #   ELM_DTYPES (f32), ELM_S (35) the ELM's train processes.
 #   CONV=matmul|taps|shift|burn|auto (default auto) is passed to bench train/infer.
 #   warm   (not in the default list) every model's kernels compiled at once: one cold `bench train` process per model,
@@ -145,7 +145,7 @@ if has warm; then
         done
     done
     warm_one infer_tcn_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn \
-        --batch "${INFER_BATCHES:-1,16,256,1024,4096}" --ms 2000 --chunk-ms 2000 --mem-gb "${INFER_MEM_GB:-8}" --budget-s 0.5 --repeat 1 \
+        --batch "${INFER_BATCHES:-1,16,256,1024,4096}" --ms 2000 --chunk-ms 2000 --mem-gb "${INFER_MEM_GB:-60}" --budget-s 0.5 --repeat 1 \
         --json "$OUT/warm/infer_tcn_f32.json"   # the infer stage's chunk shapes (--ms, --chunk-ms, --mem-gb decide them)
     warm_one infer_mmoe_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe \
         --batch "${INFER_BATCHES:-1,16,256,1024,4096}" --ms 20 --budget-s 1 --repeat 1 --warmup-ms 2 --json "$OUT/warm/infer_mmoe_f32.json"
@@ -244,7 +244,7 @@ if has infer; then
         --dtypes f32 --out "$OUT/torch_infer.json"
     run_step "infer tcn" 150 "$SIM_RESERVE_S" \
         "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch "${INFER_BATCHES:-1,16,256,1024,4096}" \
-        --ms 2000 --chunk-ms 2000 --mem-gb "${INFER_MEM_GB:-8}" --budget-s 3 --repeat 2 --json "$OUT/infer_tcn_f32.json"
+        --ms 2000 --chunk-ms 2000 --mem-gb "${INFER_MEM_GB:-60}" --budget-s 3 --repeat 2 --json "$OUT/infer_tcn_f32.json"
     run_step "infer mmoe" 90 "$SIM_RESERVE_S" \
         "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe --batch "${INFER_BATCHES:-1,16,256,1024,4096}" \
         --ms 1000 --budget-s 3 --repeat 2 --warmup-ms 10 --json "$OUT/infer_mmoe_f32.json"
