@@ -7,7 +7,8 @@
 #
 # Needs: the CUDA binary at .devbin/lfdeep (or .devbin/lfdeep.gz, see ../shared/tools/GPU.md),
 # run from the repository root. NEURON (optional, for the sim speed-up): its wheel importable
-# by python3, e.g. `pip install --target DIR neuron` done beforehand and PYTHONPATH=DIR; the
+# by python3, e.g. `pip install --target DIR neuron` done beforehand and PYTHONPATH=DIR (offline,
+# carry the `find_libpython` wheel too: the H200 image lacks it and NEURON 9 imports it); the
 # mechanisms of oracle/mod are compiled on first use by oracle/nrnmech.py with the nrnivmodl
 # found next to python3 or on PATH (DIR/bin is added to PATH here).
 # Usage: OUT=/some/dir bench/gpu_bench.sh      (env: TOTAL_S=470 to change the overall budget)
