@@ -69,6 +69,10 @@ export LFDEEP_ROOT="$PWD"
 STAGES=" ${STAGES:-first conv profile torch train burnconv infer sim} "
 KBUNDLE="${KBUNDLE:-.kcache/lfdeep.bundle}"
 CONV="${CONV:-auto}"
+INFER_BATCHES="${INFER_BATCHES:-1,16,256,1024,4096}"
+# What decides the lfdeep TCN inference chunk shapes (kernels are compiled per shape): one list,
+# used by the infer stage and by its warm-up in `warm`, so the two compile the same kernels.
+INFER_TCN_SHAPE=(--ms 2000 --chunk-ms 2000 --mem-gb "${INFER_MEM_GB:-60}")
 has() { [[ "$STAGES" == *" $1 "* ]]; }
 # Compiled kernels and autotune results persist here between the processes of this script
 # (see crates/nn/src/device.rs); `first` starts from an empty one on purpose.
@@ -146,10 +150,9 @@ if has warm; then
         done
     done
     warm_one infer_tcn_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn \
-        --batch "${INFER_BATCHES:-1,16,256,1024,4096}" --ms 2000 --chunk-ms 2000 --mem-gb "${INFER_MEM_GB:-60}" --budget-s 0.5 --repeat 1 \
-        --json "$OUT/warm/infer_tcn_f32.json"   # the infer stage's chunk shapes (--ms, --chunk-ms, --mem-gb decide them)
+        --batch "$INFER_BATCHES" "${INFER_TCN_SHAPE[@]}" --budget-s 0.5 --repeat 1 --json "$OUT/warm/infer_tcn_f32.json"
     warm_one infer_mmoe_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe \
-        --batch "${INFER_BATCHES:-1,16,256,1024,4096}" --ms 20 --budget-s 1 --repeat 1 --warmup-ms 2 --json "$OUT/warm/infer_mmoe_f32.json"
+        --batch "$INFER_BATCHES" --ms 20 --budget-s 1 --repeat 1 --warmup-ms 2 --json "$OUT/warm/infer_mmoe_f32.json"
     wait "${pids[@]}"
     echo "=== warm: all done after $(( SECONDS - t0 ))s"
     mkdir -p "$(dirname "$KBUNDLE")"
@@ -241,13 +244,13 @@ fi
 # 3. Free-running inference throughput, f32, one process per model (a failure at batch 4096
 #    cannot take the other model's numbers with it).
 if has infer; then
-    run_step "torch infer" 240 "$SIM_RESERVE_S" python3 bench/torch_bench.py infer --models tcn,mmoe --batches "${INFER_BATCHES:-1,16,256,1024,4096}" \
+    run_step "torch infer" 240 "$SIM_RESERVE_S" python3 bench/torch_bench.py infer --models tcn,mmoe --batches "$INFER_BATCHES" \
         --dtypes f32 --out "$OUT/torch_infer.json"
     run_step "infer tcn" 150 "$SIM_RESERVE_S" \
-        "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch "${INFER_BATCHES:-1,16,256,1024,4096}" \
-        --ms 2000 --chunk-ms 2000 --mem-gb "${INFER_MEM_GB:-60}" --budget-s 3 --repeat 2 --json "$OUT/infer_tcn_f32.json"
+        "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn --batch "$INFER_BATCHES" \
+        "${INFER_TCN_SHAPE[@]}" --budget-s 3 --repeat 2 --json "$OUT/infer_tcn_f32.json"
     run_step "infer mmoe" 90 "$SIM_RESERVE_S" \
-        "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe --batch "${INFER_BATCHES:-1,16,256,1024,4096}" \
+        "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe --batch "$INFER_BATCHES" \
         --ms 1000 --budget-s 3 --repeat 2 --warmup-ms 10 --json "$OUT/infer_mmoe_f32.json"
 fi
 
