@@ -30,7 +30,8 @@
 #   sim    bench sim --threads 16 against NEURON on one core;
 #   fit    time to accuracy (not in the default list): a FIT_SIMS x FIT_MS dataset simulated on
 #          this machine's cores, then lfdeep (Burn CUDA) and the PyTorch reference each train
-#          FIT_MODEL for FIT_S wall seconds at batch FIT_BATCH on the same split, then both are
+#          each model of FIT_MODELS (default tcn) for FIT_S wall seconds at batch FIT_BATCH on the
+#          same split (PyTorch: those of TORCH_FIT_MODELS it has, tcn mmoe), then both are
 #          evaluated free-running on the same test simulations.
 #   MODELS, BATCHES, DTYPES narrow the train stage (defaults: tcn,mmoe,mh,mmoeex; 128,32,256;
 #   "f32 bf16"); TORCH_MODELS, TORCH_DTYPES (f32,bf16) the torch stage; INFER_BATCHES the infer
@@ -43,7 +44,10 @@
 #          with its own empty cache (NVRTC compiles on the CPU: 16 cores, 16 compilers); then
 #          `lfdeep kernels export` merges them into the bundle $KBUNDLE, `lfdeep kernels report`
 #          says where the compile time went, and the bundle is imported into the cache the later
-#          stages use;
+#          stages use. WARM_TRAIN="model:dtype:batches ..." names the `bench train` processes
+#          instead (e.g. "mmoe:bf16:128 mh:bf16:256"); WARM_INFER=0 drops the `bench infer` ones;
+#          WARM_FIT="tcn mmoe ..." first simulates the `fit` dataset, then adds one process per
+#          model that trains two steps on it and evaluates (the fit stage's own kernels);
 #   fresh  (not in the default list) what a fresh machine with the bundle sees: an empty kernel cache and an empty CUDA
 #          driver cache, `lfdeep kernels import $KBUNDLE` timed, then the first step of the TCN
 #          and of the MMoE (batch 128) in fresh processes;
@@ -107,6 +111,21 @@ run_step() { # NAME WANT RESERVE CMD...
     echo "=== $name: rc $rc after $(( SECONDS - t0 ))s"
 }
 
+# The time-to-accuracy dataset (stage `fit`, and `warm` with WARM_FIT): FIT_SIMS x FIT_MS ms
+# simulated on this machine's cores, and its NPY export for the PyTorch reference.
+FIT_SIMS="${FIT_SIMS:-48}" FIT_MS="${FIT_MS:-3000}" FIT_BATCH="${FIT_BATCH:-64}"
+fit_data="${TMPDIR:-/tmp}/fit-data"; fit_runs="${TMPDIR:-/tmp}/fit-runs"; fit_made=0
+make_fit_data() { # RESERVE: simulated once per script run; FIT_REUSE=1 keeps an earlier call's
+    if [ -d "$fit_data-npy" ] && { [ "$fit_made" = 1 ] || [ "${FIT_REUSE:-0}" = 1 ]; }; then
+        echo "fit: reusing $fit_data ($(ls "$fit_data" | wc -l) entries)"; return
+    fi
+    rm -rf "$fit_data" "$fit_data-npy" "$fit_runs"
+    run_step "fit: simulate $FIT_SIMS x $FIT_MS ms" 200 "$1" \
+        "$BIN" simulate --out "$fit_data" simulations="$FIT_SIMS" duration_ms="$FIT_MS" seed=1
+    run_step "fit: export npy" 60 "$1" "$BIN" dataset export "$fit_data" --npy "$fit_data-npy"
+    fit_made=1
+}
+
 echo "date: $(date -u)  host: $(hostname)"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv 2>/dev/null || true
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; CUBECL_AUTOTUNE_LEVEL=$CUBECL_AUTOTUNE_LEVEL"
@@ -123,6 +142,7 @@ fi
 # 0a. Every model's kernels at once (cold, in parallel), merged into one bundle.
 if has warm; then
     roots="${TMPDIR:-/tmp}/lfdeep-warm"; rm -rf "$roots"; mkdir -p "$roots"
+    [ -n "${WARM_FIT:-}" ] && make_fit_data "$SIM_RESERVE_S"   # before the compilers take the cores
     WARM_S=$(step_timeout "${WARM_S:-330}" "$SIM_RESERVE_S")
     echo "=== warm (timeout ${WARM_S}s each, in parallel, $(( SECONDS - start ))s elapsed)"
     t0=$SECONDS; pids=()
@@ -138,21 +158,36 @@ if has warm; then
         pids+=($!)
     }
     mkdir -p "$OUT/warm"
-    for dt in ${WARM_DTYPES:-${DTYPES:-f32 bf16}}; do
-        for m in ${WARM_MODELS:-tcn mmoe mh mmoeex elm}; do
-            groups="${WARM_BATCHES:-128,64 32,256}"; [ "$m" = elm ] && groups="${WARM_ELM_BATCHES:-32 256}"
-            g=0
-            for b in $groups; do   # one process per group: a model's batch sizes compile side by side
-                g=$(( g + 1 ))
-                warm_one "train_${m}_${dt}_$g" "$BIN" bench train --device "$DEVICE" --dtype "$dt" --conv "$CONV" --models "$m" \
-                    --batch "$b" --steps 1 --warmup 0 --json "$OUT/warm/train_${m}_${dt}_$g.json"
+    # The processes of `bench train`: WARM_TRAIN="model:dtype:batches ..." names them one by one;
+    # without it, every model x dtype x batch group.
+    specs="${WARM_TRAIN:-}"
+    if [ -z "$specs" ]; then
+        for dt in ${WARM_DTYPES:-${DTYPES:-f32 bf16}}; do
+            for m in ${WARM_MODELS:-tcn mmoe mh mmoeex elm}; do
+                groups="${WARM_BATCHES:-128,64 32,256}"; [ "$m" = elm ] && groups="${WARM_ELM_BATCHES:-32 256}"
+                for b in $groups; do specs+=" $m:$dt:$b"; done   # one process per group: side by side
             done
         done
+    fi
+    for spec in $specs; do
+        IFS=: read -r m dt b <<< "$spec"
+        name="train_${m}_${dt}_${b//,/-}"
+        warm_one "$name" "$BIN" bench train --device "$DEVICE" --dtype "$dt" --conv "$CONV" --models "$m" \
+            --batch "$b" --steps 1 --warmup 0 --json "$OUT/warm/$name.json"
     done
-    warm_one infer_tcn_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn \
-        --batch "$INFER_BATCHES" "${INFER_TCN_SHAPE[@]}" --budget-s 0.5 --repeat 1 --json "$OUT/warm/infer_tcn_f32.json"
-    warm_one infer_mmoe_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe \
-        --batch "$INFER_BATCHES" --ms 20 --budget-s 1 --repeat 1 --warmup-ms 2 --json "$OUT/warm/infer_mmoe_f32.json"
+    # WARM_FIT="tcn mmoe ...": the `fit` stage's own kernels (training at FIT_BATCH, validation,
+    # teacher-forced and free-running evaluation) compiled by a two-step run on its dataset.
+    for m in ${WARM_FIT:-}; do
+        rm -rf "$fit_runs/warm_$m"
+        warm_one "fit_$m" bash -c '"$1" train "configs/$2.toml" --data "$3" --out "$4" --device "$5" batch_size="$6" max_steps=2 \
+            && "$1" evaluate "$4" --data "$3" --device "$5"' fit_warm "$BIN" "$m" "$fit_data" "$fit_runs/warm_$m" "$DEVICE" "$FIT_BATCH"
+    done
+    if [ "${WARM_INFER:-1}" = 1 ]; then   # WARM_INFER=0: no `bench infer` processes
+        warm_one infer_tcn_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn \
+            --batch "$INFER_BATCHES" "${INFER_TCN_SHAPE[@]}" --budget-s 0.5 --repeat 1 --json "$OUT/warm/infer_tcn_f32.json"
+        warm_one infer_mmoe_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models mmoe \
+            --batch "$INFER_BATCHES" --ms 20 --budget-s 1 --repeat 1 --warmup-ms 2 --json "$OUT/warm/infer_mmoe_f32.json"
+    fi
     wait "${pids[@]}"
     echo "=== warm: all done after $(( SECONDS - t0 ))s"
     mkdir -p "$(dirname "$KBUNDLE")"
@@ -258,24 +293,17 @@ fi
 #    the PyTorch reference trains those it has (tcn, mmoe). FIT_REUSE=1 keeps a dataset an
 #    earlier call on this machine simulated.
 if has fit; then
-    FIT_SIMS="${FIT_SIMS:-48}" FIT_MS="${FIT_MS:-3000}" FIT_S="${FIT_S:-120}" FIT_BATCH="${FIT_BATCH:-64}"
+    FIT_S="${FIT_S:-120}"
     FIT_MODELS="${FIT_MODELS:-${FIT_MODEL:-tcn}}"
-    data="${TMPDIR:-/tmp}/fit-data"; runs="${TMPDIR:-/tmp}/fit-runs"
-    if [ "${FIT_REUSE:-0}" = 1 ] && [ -d "$data-npy" ]; then
-        echo "fit: reusing $data ($(ls "$data" | wc -l) entries)"
-    else
-        rm -rf "$data" "$data-npy" "$runs"
-        run_step "fit: simulate $FIT_SIMS x $FIT_MS ms" 200 $(( 2 * FIT_S + 60 )) \
-            "$BIN" simulate --out "$data" simulations="$FIT_SIMS" duration_ms="$FIT_MS" seed=1
-        run_step "fit: export npy" 60 $(( FIT_S + 10 )) "$BIN" dataset export "$data" --npy "$data-npy"
-    fi
+    data="$fit_data"; runs="$fit_runs"
+    make_fit_data $(( 2 * FIT_S + 60 ))
     for m in ${FIT_MODELS//,/ }; do
         rm -rf "$runs/$m"
         run_step "fit: lfdeep train $m ${FIT_S}s" $(( FIT_S + 40 )) 0 \
             "$BIN" train "configs/$m.toml" --data "$data" --out "$runs/$m" --device "$DEVICE" \
             batch_size="$FIT_BATCH" train.max_seconds="$FIT_S"
         cp "$runs/$m/metrics.csv" "$OUT/fit_${m}_lfdeep_metrics.csv" 2>/dev/null
-        run_step "fit: lfdeep evaluate $m" 60 0 "$BIN" evaluate "$runs/$m" --data "$data" --device "$DEVICE"
+        run_step "fit: lfdeep evaluate $m" 150 0 "$BIN" evaluate "$runs/$m" --data "$data" --device "$DEVICE"
         cp "$runs/$m/eval/metrics.json" "$OUT/fit_${m}_lfdeep_eval.json" 2>/dev/null
         case " ${TORCH_FIT_MODELS:-tcn mmoe} " in *" $m "*)
             run_step "fit: torch $m ${FIT_S}s" $(( FIT_S + 60 )) 0 \
