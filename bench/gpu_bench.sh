@@ -55,6 +55,8 @@
 #   KBUNDLE_IN=FILE[.gz]: a bundle imported into the cache before any stage (when `first` is not
 #          run), and with WARM_SEED=1 into every `warm` process's cache (a second call goes on
 #          compiling where the first stopped).
+#   LFDEEP_MATMUL_NO_AUTOTUNE=1 (a binary from bench/build_cuda_variant.sh): every process launches
+#          one heuristic matmul kernel per shape instead of autotuning ~15 candidates.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:?set OUT to the output folder}"
@@ -128,7 +130,7 @@ make_fit_data() { # RESERVE: simulated once per script run; FIT_REUSE=1 keeps an
 
 echo "date: $(date -u)  host: $(hostname)"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv 2>/dev/null || true
-echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; CUBECL_AUTOTUNE_LEVEL=$CUBECL_AUTOTUNE_LEVEL"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; CUBECL_AUTOTUNE_LEVEL=$CUBECL_AUTOTUNE_LEVEL LFDEEP_MATMUL_NO_AUTOTUNE=${LFDEEP_MATMUL_NO_AUTOTUNE:-unset}"
 
 # 0. The first step of a fresh process, cold and warm kernel cache.
 if has first; then

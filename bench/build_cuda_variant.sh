@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The CUDA binary of ../shared/tools/build-cuda with one benchmark switch added to Burn's CUDA
+# backend (burn-cubecl 0.22.1, patched from the crate Cargo already fetched; nothing downloaded):
+# a process started with LFDEEP_MATMUL_NO_AUTOTUNE=1 launches burn-cubecl's heuristic matmul
+# kernel (`MatmulStrategy::Cube`, one kernel per shape) instead of autotuning each new shape
+# over ~15 candidate kernels (issue #7: 91 % of a cold first step's NVRTC time). Without the
+# variable the binary behaves as the plain build. Output: .devbin/lfdeep.gz, as build-cuda.
+# Usage: bench/build_cuda_variant.sh     (from anywhere; run `cargo fetch` once if it cannot find the crate)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/burn-cubecl-0.22.1 2>/dev/null | head -1)
+[ -n "$src" ] || { cargo fetch --locked; src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/burn-cubecl-0.22.1 | head -1); }
+dst="${TMPDIR:-/tmp}/burn-cubecl-0.22.1-lfdeep"
+rm -rf "$dst"; cp -r "$src" "$dst"
+patch -s -d "$dst" -p1 < bench/patches/burn-cubecl-matmul-env.patch
+../shared/tools/build-cuda lfdeep --config "patch.crates-io.burn-cubecl.path='$dst'" "$@"
