@@ -7,6 +7,9 @@
 # variable the binary behaves as the plain build. Output: .devbin/lfdeep.gz, as build-cuda.
 # Usage: bench/build_cuda_variant.sh     (from anywhere; run `cargo fetch` once if it cannot find the crate)
 set -euo pipefail
+# Marks the build (read at compile time by lfdeep-nn): `lfdeep bench` JSON then records
+# "matmul": "heuristic" for processes given the variable, and other builds warn that they ignore it.
+export LFDEEP_MATMUL_SWITCH=1
 cd "$(dirname "$0")/.."
 src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/burn-cubecl-0.22.1 2>/dev/null | head -1)
 [ -n "$src" ] || { cargo fetch --locked; src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/burn-cubecl-0.22.1 | head -1); }

@@ -12,6 +12,7 @@ pub fn device_from_name(name: &str) -> Result<Device> {
             #[cfg(feature = "cuda")]
             {
                 crate::kernel_cache::configure();
+                warn_if_matmul_switch_ignored();
                 let idx: usize = n.strip_prefix("cuda:").map(|i| i.parse()).transpose().map_err(|_| NnError::config("--device", format!("bad CUDA index in '{n}'")))?.unwrap_or(0);
                 Ok(Device::cuda(idx))
             }
@@ -62,4 +63,60 @@ pub fn devices_from_spec(spec: &str) -> Result<Vec<Device>> {
         names.push(canonical);
     }
     names.iter().map(|n| device_from_name(n)).collect()
+}
+
+/// The environment variable that asks for Burn's heuristic matmul kernel (one per shape)
+/// instead of autotuning each new shape over ~15 compiled candidates. Only a binary from
+/// `bench/build_cuda_variant.sh` honours it: that script patches the switch into Burn's CUDA
+/// backend and marks the build with `LFDEEP_MATMUL_SWITCH` at compile time.
+pub const MATMUL_NO_AUTOTUNE_VAR: &str = "LFDEEP_MATMUL_NO_AUTOTUNE";
+
+/// How this process's matmuls pick their kernels on `device_name`, for benchmark records:
+/// `"heuristic"`, `"autotune"` (any CUDA build without the switch, or without the variable) or
+/// `"cpu"` (the Flex backend has one kernel).
+pub fn matmul_kernels(device_name: &str) -> &'static str {
+    let asked = std::env::var_os(MATMUL_NO_AUTOTUNE_VAR).is_some_and(|v| v != "0");
+    matmul_kernels_for(device_name, asked, option_env!("LFDEEP_MATMUL_SWITCH").is_some())
+}
+
+fn matmul_kernels_for(device_name: &str, asked: bool, switch_built: bool) -> &'static str {
+    if !(device_name.starts_with("cuda") || device_name == "all") || !cfg!(feature = "cuda") {
+        "cpu"
+    } else if asked && switch_built {
+        "heuristic"
+    } else {
+        "autotune"
+    }
+}
+
+/// A variable that would silently do nothing gets said once: the timings would otherwise be
+/// labelled with a kernel choice the process never made. (Compiled in tests too, so the CPU
+/// build checks it.)
+#[cfg(any(feature = "cuda", test))]
+#[cfg_attr(not(feature = "cuda"), allow(dead_code))]
+fn warn_if_matmul_switch_ignored() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    if std::env::var_os(MATMUL_NO_AUTOTUNE_VAR).is_some_and(|v| v != "0") && option_env!("LFDEEP_MATMUL_SWITCH").is_none() {
+        ONCE.call_once(|| {
+            eprintln!("warning: {MATMUL_NO_AUTOTUNE_VAR} is set, but this binary was not built by bench/build_cuda_variant.sh: matmuls are autotuned as usual")
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matmul_kernels_for;
+
+    #[test]
+    fn matmul_kernels_are_heuristic_only_when_asked_on_a_cuda_build_with_the_switch() {
+        assert_eq!(matmul_kernels_for("cpu", true, true), "cpu");
+        let cuda = |asked, built| matmul_kernels_for("cuda:0", asked, built);
+        if cfg!(feature = "cuda") {
+            assert_eq!(cuda(true, true), "heuristic");
+            assert_eq!(cuda(true, false), "autotune");
+            assert_eq!(cuda(false, true), "autotune");
+        } else {
+            assert_eq!(cuda(true, true), "cpu");
+        }
+    }
 }

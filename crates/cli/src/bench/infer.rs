@@ -236,6 +236,7 @@ pub fn run(a: InferArgs) -> Result<()> {
                 "window": p.spec.window, "dtype": a.setup.dtype.name(), "device": a.setup.device, "simulated_ms": t.sim_ms,
                 "wall_s_median": wall, "wall_s": t.wall_s, "sim_ms_per_s": rate, "wall_ms_per_sim_ms": per_step_ms,
                 "chunk_ms": t.chunk_ms, "latency_ms_per_step_batch1": t.latency_ms,
+                "matmul": lfdeep_nn::device::matmul_kernels(&a.setup.device),
             }));
             // Written after every configuration, so a run cut short keeps what it measured.
             write_json_quiet(a.json.as_deref(), &serde_json::json!({ "bench": "infer", "results": json }))?;

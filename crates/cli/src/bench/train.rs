@@ -92,6 +92,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
                 "out_steps": p.spec.out_steps, "in_channels": p.shape.in_channels, "targets": p.shape.n_targets,
                 "dtype": a.setup.dtype.name(), "device": a.setup.device, "fresh_process": fresh,
                 "conv": lfdeep_nn::layers::conv_algorithm_on(&device).name(),
+                "matmul": lfdeep_nn::device::matmul_kernels(&a.setup.device),
                 "setup_s": setup_s, "first_step_s": first_step_s,
                 "first_step_forward_s": first_phases.forward_s, "first_step_backward_s": first_phases.backward_s, "first_step_update_s": first_phases.update_s, "first_step_done_since_process_start_s": first_since_start_s,
                 "median_step_ms": med * 1e3, "min_step_ms": times.iter().cloned().fold(f64::INFINITY, f64::min) * 1e3,
