@@ -75,8 +75,15 @@ pub const MATMUL_NO_AUTOTUNE_VAR: &str = "LFDEEP_MATMUL_NO_AUTOTUNE";
 /// `"heuristic"`, `"autotune"` (any CUDA build without the switch, or without the variable) or
 /// `"cpu"` (the Flex backend has one kernel).
 pub fn matmul_kernels(device_name: &str) -> &'static str {
-    let asked = std::env::var_os(MATMUL_NO_AUTOTUNE_VAR).is_some_and(|v| v != "0");
-    matmul_kernels_for(device_name, asked, option_env!("LFDEEP_MATMUL_SWITCH").is_some())
+    matmul_kernels_for(device_name, matmul_switch_asked(), MATMUL_SWITCH_BUILT)
+}
+
+/// Whether the build carries the switch (set by `bench/build_cuda_variant.sh` at compile time).
+const MATMUL_SWITCH_BUILT: bool = option_env!("LFDEEP_MATMUL_SWITCH").is_some();
+
+/// Any value but `0` asks, the empty one included: the patched backend reads it the same way.
+fn matmul_switch_asked() -> bool {
+    std::env::var_os(MATMUL_NO_AUTOTUNE_VAR).is_some_and(|v| v != "0")
 }
 
 fn matmul_kernels_for(device_name: &str, asked: bool, switch_built: bool) -> &'static str {
@@ -96,7 +103,7 @@ fn matmul_kernels_for(device_name: &str, asked: bool, switch_built: bool) -> &'s
 #[cfg_attr(not(feature = "cuda"), allow(dead_code))]
 fn warn_if_matmul_switch_ignored() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    if std::env::var_os(MATMUL_NO_AUTOTUNE_VAR).is_some_and(|v| v != "0") && option_env!("LFDEEP_MATMUL_SWITCH").is_none() {
+    if matmul_switch_asked() && !MATMUL_SWITCH_BUILT {
         ONCE.call_once(|| {
             eprintln!("warning: {MATMUL_NO_AUTOTUNE_VAR} is set, but this binary was not built by bench/build_cuda_variant.sh: matmuls are autotuned as usual")
         });
