@@ -14,6 +14,12 @@ cd "$(dirname "$0")/.."
 src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/burn-cubecl-0.22.1 2>/dev/null | head -1)
 [ -n "$src" ] || { cargo fetch --locked; src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/burn-cubecl-0.22.1 | head -1); }
 dst="${TMPDIR:-/tmp}/burn-cubecl-0.22.1-lfdeep"
-rm -rf "$dst"; cp -r "$src" "$dst"
-patch -s -d "$dst" -p1 < bench/patches/burn-cubecl-matmul-env.patch
+patch_file=bench/patches/burn-cubecl-matmul-env.patch
+# Cargo fingerprints a path dependency by its files' times: a fresh copy on every call would
+# rebuild burn-cubecl and every Burn crate above it. The copy is remade only when the patch changed.
+if ! cmp -s "$patch_file" "$dst/.lfdeep.patch"; then
+    rm -rf "$dst"; cp -a "$src" "$dst"
+    patch -s -d "$dst" -p1 < "$patch_file"
+    cp "$patch_file" "$dst/.lfdeep.patch"
+fi
 ../shared/tools/build-cuda lfdeep --config "patch.crates-io.burn-cubecl.path='$dst'" "$@"
