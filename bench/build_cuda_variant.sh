@@ -5,13 +5,15 @@
 # kernel (`MatmulStrategy::Cube`, one kernel per shape) instead of autotuning each new shape
 # over ~15 candidate kernels (issue #7: 91 % of a cold first step's NVRTC time). Without the
 # variable the binary behaves as the plain build. Output: .devbin/lfdeep.gz, as build-cuda.
-# Usage: bench/build_cuda_variant.sh     (from anywhere; run `cargo fetch` once if it cannot find the crate)
+# Usage: bench/build_cuda_variant.sh     (from anywhere)
 set -euo pipefail
 # Marks the build (read at compile time by lfdeep-nn): `lfdeep bench` JSON then records
 # "matmul": "heuristic" for processes given the variable, and other builds warn that they ignore it.
 export LFDEEP_MATMUL_SWITCH=1
 cd "$(dirname "$0")/.."
-src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/burn-cubecl-0.22.1 2>/dev/null | head -1)
+# `cargo fetch` unpacks the crate on a machine that has never built the project (under
+# pipefail a failing `ls` would end the script before it).
+src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/burn-cubecl-0.22.1 2>/dev/null | head -1 || true)
 [ -n "$src" ] || { cargo fetch --locked; src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/burn-cubecl-0.22.1 | head -1); }
 dst="${TMPDIR:-/tmp}/burn-cubecl-0.22.1-lfdeep"
 patch_file=bench/patches/burn-cubecl-matmul-env.patch

@@ -518,13 +518,20 @@ class Sampler:
         return np.stack(xs), np.ascontiguousarray(np.stack(ys))
 
 
-def prefetch(sampler, batch, seed, depth=4):
-    """Batches assembled on a background thread, as lfdeep's Prefetcher does."""
-    q: queue.Queue = queue.Queue(depth)
+def loader_threads():
+    """lfdeep's default loader threads (data/windows.rs loader_threads): cores - 1, 1 to 8."""
+    return max(1, min(8, (os.cpu_count() or 2) - 1))
+
+
+def prefetch(sampler, batch, seed, threads, depth=4):
+    """Batches assembled on `threads` background threads, as lfdeep's Prefetcher does with its
+    loader threads (numpy's copies and casts release the GIL, so threads overlap). Each thread
+    draws from its own seeded stream; the order batches arrive in is not reproducible."""
+    q: queue.Queue = queue.Queue(max(depth, threads))
     stop = threading.Event()
 
-    def work():
-        rng = np.random.default_rng(seed)
+    def work(i):
+        rng = np.random.default_rng([seed, i])
         while not stop.is_set():
             b = sampler.batch(batch, rng)
             while not stop.is_set():
@@ -534,7 +541,8 @@ def prefetch(sampler, batch, seed, depth=4):
                 except queue.Full:
                     pass
 
-    threading.Thread(target=work, daemon=True).start()
+    for i in range(threads):
+        threading.Thread(target=work, args=(i,), daemon=True).start()
     return q, stop
 
 
@@ -628,10 +636,13 @@ def cmd_fit(a):
     model = tm.build(a.model, ds.n_syn, ds.n_seg, window).to(dev).train()
     opt = make_optimizer(model, cfg["lr"], cfg["weight_decay"])
     params = list(model.parameters())
-    q, stop = prefetch(sampler, cfg["batch"], a.seed)
+    threads = a.loader_threads or loader_threads()
+    q, stop = prefetch(sampler, cfg["batch"], a.seed, threads)
     step, losses = 0, []
     t0 = time.perf_counter()
-    while time.perf_counter() - t0 < a.seconds and (a.max_steps is None or step < a.max_steps):
+    # The budget counts from t_load, data preparation included, as lfdeep's train.max_seconds
+    # counts from the start of `lfdeep train`.
+    while time.perf_counter() - t_load < a.seconds and (a.max_steps is None or step < a.max_steps):
         if cfg["schedule"] == "step" and step > 0 and step % cfg["lr_decay_steps"] == 0:
             for g in opt.param_groups:
                 g["lr"] *= cfg["lr_decay"]
@@ -652,8 +663,8 @@ def cmd_fit(a):
     m = metrics(ds, test, dur, first, spk, soma_mv, seg_mv)
     out = dict(kind="fit", framework="pytorch", model=a.model, params=tm.lfdeep_param_count(model), dtype=a.dtype,
                **info, data=os.path.abspath(a.data), splits=split_src, train_sims=train, val_sims=val, test_sims=test,
-               batch=cfg["batch"], window=window, lr=cfg["lr"], budget_s=a.seconds, train_s=train_s, steps=step,
-               samples=step * cfg["batch"], load_s=load_s, eval_s=eval_s,
+               batch=cfg["batch"], window=window, lr=cfg["lr"], budget_s=a.seconds, budget_counts_preparation=True, train_s=train_s, steps=step,
+               samples=step * cfg["batch"], loader_threads=threads, load_s=load_s, eval_s=eval_s,
                mode="free-running (inputs only)" if a.model == "tcn" else "free-running rollout from true first window",
                loss_curve=losses, **m)
     write_json(out, a.out)
@@ -701,7 +712,7 @@ def main(argv=None):
     common(s)
     s.add_argument("--data", required=True, help="folder written by `lfdeep dataset export --npy`")
     s.add_argument("--model", choices=["tcn", "mmoe"], required=True)
-    s.add_argument("--seconds", type=float, default=600.0, help="training wall-clock budget")
+    s.add_argument("--seconds", type=float, default=600.0, help="wall-clock budget, counted from the start of data preparation (as lfdeep train.max_seconds)")
     s.add_argument("--max-steps", type=int)
     s.add_argument("--dtype", default="f32", choices=["f32", "bf16"])
     s.add_argument("--splits", help="splits.json of an lfdeep run on the same data (exact same split)")
@@ -712,6 +723,8 @@ def main(argv=None):
     s.add_argument("--batch", type=int, help="override the config's batch size")
     s.add_argument("--lr", type=float, help="override the config's learning rate")
     s.add_argument("--eval-ms", type=int, help="evaluate only the first N ms of each test simulation")
+    s.add_argument("--loader-threads", type=int, default=0,
+                   help="threads assembling batches (0: lfdeep's default, cores - 1 capped at 8)")
     s.set_defaults(fn=cmd_fit)
 
     a = p.parse_args(argv)
