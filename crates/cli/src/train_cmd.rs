@@ -21,9 +21,7 @@ lfdeep train configs/mmoe.toml --data data/nmda --out runs/mmoe-dp --device cuda
 Short overrides: max_steps=N batch_size=B window_ms=W seed=S; any other key is a dotted\n\
 path into the config (train.lr=3e-4, data.input_mode=inputs, model.tower_hidden=[50]).\n\
 train.max_seconds=480 stops after the step during which 480 s of wall time ran out\n\
-(then validation and checkpoint as at any stop).\n\n\
-Environment: LFDEEP_LOSS_READBACK=sync reads each step's loss right after the step\n\
-(default: on a reader thread while the next step launches, so the device need not wait for the host between steps).")]
+(then validation and checkpoint as at any stop).")]
 pub struct Args {
     /// Run config (TOML), e.g. configs/mh.toml; with --resume, RUN_DIR/config.toml by default.
     config: Option<String>,

@@ -3,7 +3,7 @@
 pub mod checkpoint;
 pub mod config;
 pub mod loss;
-pub mod loss_readback;
+pub mod loss_history;
 pub mod parallel;
 pub mod step;
 pub mod throughput;

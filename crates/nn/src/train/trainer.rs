@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::checkpoint::{load_checkpoint, save_checkpoint, save_weights, TrainState};
 use super::config::RunConfig;
 use super::loss::surrogate_loss;
-use super::loss_readback::{LossReadback, ReadLoss, StepLoss};
+use super::loss_history::LossHistory;
 use super::parallel::{DataParallel, LossWeights};
 use super::step::{build_optimizer, train_step};
 use crate::data::{loader_threads, split_by_simulation, HostBatch, Normalization, Pca, Prefetcher, SimulationSource, Splits, WindowSampler, WindowSpec};
@@ -309,15 +309,7 @@ pub fn train_on(
         let batches = Prefetcher::spawn(prep.train.clone(), cfg.data.batch_size, cfg.seed, state.step, end, cfg.data.prefetch, loader_threads(cfg.data.loader_threads));
         let mut train_loss = 0.0;
         let mut n = 0u64;
-        // Each step's loss is read while the next step is launched (see loss_readback).
-        let mut readback = LossReadback::from_env();
-        let mut account = |read: Vec<ReadLoss>, train_loss: &mut f64, n: &mut u64| {
-            for r in read {
-                *train_loss += r.loss;
-                *n += 1;
-                progress(Progress::Step { step: r.step + 1, max_steps: t_cfg.max_steps, loss: r.loss, lr: r.lr });
-            }
-        };
+        let mut history = LossHistory::default();
         for batch in batches {
             let t0 = Instant::now();
             let lr = t_cfg.lr_at(state.step);
@@ -326,37 +318,31 @@ pub fn train_on(
                     let (x, y) = into_tensors(batch, &device);
                     let (m, loss) = train_step(model, &mut optim, cfg, x, y, state.step);
                     model = m;
-                    StepLoss::Device(loss)
+                    loss.into_scalar::<f32>() as f64
                 }
                 Some(dp) => {
                     let weights = LossWeights { spike: t_cfg.spike_weight, soma: t_cfg.soma_weight, dend: t_cfg.dend_weight };
                     let (grads, loss) = dp.gradients(&model, &batch, weights)?;
                     model = optim.step(lr, model, grads).enforce_constraints();
-                    StepLoss::Host(loss)
+                    loss
                 }
             };
-            let read = readback.push(state.step, lr, loss)?;
-            account(read, &mut train_loss, &mut n);
-            if steps_timed == 0 {
-                // The run's first step (kernel compilation on a GPU) is read at once, so that
-                // its time stays apart from the steady steps after it.
-                let read = readback.flush()?;
-                account(read, &mut train_loss, &mut n);
-            }
+            let loss = history.check(state.step, loss)?;
             let dt = t0.elapsed().as_secs_f64();
             if steps_timed > 0 {
                 steady_seconds += dt;
             }
             step_seconds += dt;
             steps_timed += 1;
+            train_loss += loss;
+            n += 1;
             state.step += 1;
+            progress(Progress::Step { step: state.step, max_steps: t_cfg.max_steps, loss, lr });
             if state.step < t_cfg.max_steps && t_cfg.max_seconds.is_some_and(|b| run_start.elapsed().as_secs_f64() >= b) {
                 stop_reason = StopReason::TimeBudget;
                 break;
             }
         }
-        let read = readback.flush()?;
-        account(read, &mut train_loss, &mut n);
         state.epoch += 1;
         let mut m = evaluate(&model, &val_batches, cfg, &prep.norm, &device);
         m.epoch = state.epoch;
