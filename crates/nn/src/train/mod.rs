@@ -4,6 +4,7 @@ pub mod checkpoint;
 pub mod config;
 pub mod loss;
 pub mod loss_history;
+pub mod non_finite;
 pub mod parallel;
 pub mod step;
 pub mod throughput;

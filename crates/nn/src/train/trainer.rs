@@ -15,6 +15,7 @@ use super::checkpoint::{load_checkpoint, save_checkpoint, save_weights, TrainSta
 use super::config::RunConfig;
 use super::loss::surrogate_loss;
 use super::loss_history::LossHistory;
+use super::non_finite;
 use super::parallel::{DataParallel, LossWeights};
 use super::step::{build_optimizer, train_step};
 use crate::data::{loader_threads, split_by_simulation, HostBatch, Normalization, Pca, Prefetcher, SimulationSource, Splits, WindowSampler, WindowSpec};
@@ -316,18 +317,19 @@ pub fn train_on(
             let loss = match &parallel {
                 None => {
                     let (x, y) = into_tensors(batch, &device);
+                    // Kept (shared buffers, no copy) to say where a non-finite loss came from.
+                    let (before, xb, yb) = (model.clone(), x.clone(), y.clone());
                     let (m, loss) = train_step(model, &mut optim, cfg, x, y, state.step);
                     model = m;
-                    loss.into_scalar::<f32>() as f64
+                    history.check(state.step, loss.into_scalar::<f32>() as f64, || Some(non_finite::describe(&before, &xb, &yb)))?
                 }
                 Some(dp) => {
                     let weights = LossWeights { spike: t_cfg.spike_weight, soma: t_cfg.soma_weight, dend: t_cfg.dend_weight };
                     let (grads, loss) = dp.gradients(&model, &batch, weights)?;
                     model = optim.step(lr, model, grads).enforce_constraints();
-                    loss
+                    history.check(state.step, loss, || None)?
                 }
             };
-            let loss = history.check(state.step, loss)?;
             let dt = t0.elapsed().as_secs_f64();
             if steps_timed > 0 {
                 steady_seconds += dt;

@@ -1,0 +1,92 @@
+//! Where a non-finite training loss came from: which parameters of the model the step started
+//! from, and which of its inputs and targets, already held a NaN or an infinity. When all of
+//! them were finite, the step's own arithmetic on that batch produced it (an overflow, or an
+//! operation that returns NaN), and a lower learning rate will not help.
+
+use burn::module::{Module, ModuleVisitor, Param};
+use burn::prelude::*;
+
+/// Dotted module paths of the float parameters holding a non-finite value.
+#[derive(Default)]
+struct NonFiniteParams {
+    path: Vec<String>,
+    found: Vec<String>,
+}
+
+impl ModuleVisitor for NonFiniteParams {
+    fn enter_module(&mut self, name: &str, _container_type: &str) {
+        self.path.push(name.to_string());
+    }
+
+    fn exit_module(&mut self, _name: &str, _container_type: &str) {
+        self.path.pop();
+    }
+
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        if !all_finite(param.val()) {
+            let path = self.path.join(".");
+            self.found.push(if path.is_empty() { format!("parameter {}", param.id) } else { path });
+        }
+    }
+}
+
+fn all_finite<const D: usize>(t: Tensor<D>) -> bool {
+    t.is_finite().all().into_scalar::<bool>()
+}
+
+/// A sentence for the error: the non-finite parameters of `model` (the model before the step)
+/// and whether the batch `x` (inputs), `y` (targets) held non-finite values.
+pub fn describe<M: Module>(model: &M, x: &Tensor<3>, y: &Tensor<3>) -> String {
+    let mut v = NonFiniteParams::default();
+    model.visit(&mut v);
+    let mut parts = Vec::new();
+    if !v.found.is_empty() {
+        let shown: Vec<&str> = v.found.iter().take(8).map(String::as_str).collect();
+        let more = if v.found.len() > shown.len() { format!(" and {} more", v.found.len() - shown.len()) } else { String::new() };
+        parts.push(format!("non-finite parameters before the step: {}{more}", shown.join(", ")));
+    }
+    if !all_finite(x.clone()) {
+        parts.push("the batch's inputs hold non-finite values".into());
+    }
+    if !all_finite(y.clone()) {
+        parts.push("the batch's targets hold non-finite values".into());
+    }
+    if parts.is_empty() {
+        "parameters, inputs and targets were finite: the step's own arithmetic on this batch produced it".into()
+    } else {
+        parts.join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::module::Param;
+
+    #[derive(Module, Debug)]
+    struct Two {
+        a: Param<Tensor<1>>,
+        b: Param<Tensor<2>>,
+    }
+
+    fn t3(v: Vec<f32>) -> Tensor<3> {
+        let n = v.len();
+        Tensor::from_data(TensorData::new(v, [1, 1, n]), &Device::flex())
+    }
+
+    #[test]
+    fn names_the_non_finite_parameters_and_batch_parts() {
+        let dev = Device::flex();
+        let m = Two {
+            a: Param::from_data(TensorData::new(vec![1.0f32, 2.0], [2]), &dev),
+            b: Param::from_data(TensorData::new(vec![0.0f32, f32::NAN, 1.0, 2.0], [2, 2]), &dev),
+        };
+        let s = describe(&m, &t3(vec![1.0, f32::INFINITY]), &t3(vec![0.5]));
+        assert!(s.contains("non-finite parameters before the step: b"), "{s}");
+        assert!(!s.contains(" a"), "{s}");
+        assert!(s.contains("inputs hold non-finite"), "{s}");
+        assert!(!s.contains("targets"), "{s}");
+        let ok = Two { a: Param::from_data(TensorData::new(vec![1.0f32, 2.0], [2]), &dev), b: Param::from_data(TensorData::new(vec![0.0f32; 4], [2, 2]), &dev) };
+        assert!(describe(&ok, &t3(vec![1.0]), &t3(vec![1.0])).contains("were finite: the step's own arithmetic"));
+    }
+}
