@@ -61,7 +61,6 @@ pub fn describe<M: Module>(model: &M, x: &Tensor<3>, y: &Tensor<3>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use burn::module::Param;
 
     #[derive(Module, Debug)]
     struct Two {
