@@ -32,7 +32,9 @@
 #          this machine's cores, then lfdeep (Burn CUDA) and the PyTorch reference each train
 #          each model of FIT_MODELS (default tcn) for FIT_S wall seconds at batch FIT_BATCH on the
 #          same split (PyTorch: those of TORCH_FIT_MODELS it has, tcn mmoe), then both are
-#          evaluated free-running on the same test simulations.
+#          evaluated free-running on the same test simulations. FIT_SIM_S (200) limits the
+#          simulation (FIT_ONLY_DATA=1: simulate and export, train nothing), FIT_EVAL_S (150) each
+#          evaluation, FIT_EVAL_SIMS (0: all) the test simulations both sides evaluate.
 #   MODELS, BATCHES, DTYPES narrow the train stage (defaults: tcn,mmoe,mh,mmoeex; 128,32,256;
 #   "f32 bf16"); TORCH_MODELS, TORCH_DTYPES (f32,bf16) the torch stage; INFER_BATCHES the infer
 #   stage (1,16,256,1024,4096) and INFER_MEM_GB (60, GB) its lfdeep TCN chunk memory; TRAIN_S the time limit of each (model, dtype) train process (130);
@@ -122,7 +124,7 @@ make_fit_data() { # RESERVE: simulated once per script run; FIT_REUSE=1 keeps an
         echo "fit: reusing $fit_data ($(ls "$fit_data" | wc -l) entries)"; return
     fi
     rm -rf "$fit_data" "$fit_data-npy" "$fit_runs"
-    run_step "fit: simulate $FIT_SIMS x $FIT_MS ms" 200 "$1" \
+    run_step "fit: simulate $FIT_SIMS x $FIT_MS ms" "${FIT_SIM_S:-200}" "$1" \
         "$BIN" simulate --out "$fit_data" simulations="$FIT_SIMS" duration_ms="$FIT_MS" seed=1
     run_step "fit: export npy" 60 "$1" "$BIN" dataset export "$fit_data" --npy "$fit_data-npy"
     fit_made=1
@@ -299,18 +301,19 @@ if has fit; then
     FIT_MODELS="${FIT_MODELS:-${FIT_MODEL:-tcn}}"
     data="$fit_data"; runs="$fit_runs"
     make_fit_data $(( 2 * FIT_S + 60 ))
+    [ "${FIT_ONLY_DATA:-0}" = 1 ] && FIT_MODELS=""
     for m in ${FIT_MODELS//,/ }; do
         rm -rf "$runs/$m"
         run_step "fit: lfdeep train $m ${FIT_S}s" $(( FIT_S + 40 )) 0 \
             "$BIN" train "configs/$m.toml" --data "$data" --out "$runs/$m" --device "$DEVICE" \
             batch_size="$FIT_BATCH" train.max_seconds="$FIT_S"
         cp "$runs/$m/metrics.csv" "$OUT/fit_${m}_lfdeep_metrics.csv" 2>/dev/null
-        run_step "fit: lfdeep evaluate $m" 150 0 "$BIN" evaluate "$runs/$m" --data "$data" --device "$DEVICE"
+        run_step "fit: lfdeep evaluate $m" "${FIT_EVAL_S:-150}" 0 "$BIN" evaluate "$runs/$m" --data "$data" --device "$DEVICE" --max-sims "${FIT_EVAL_SIMS:-0}"
         cp "$runs/$m/eval/metrics.json" "$OUT/fit_${m}_lfdeep_eval.json" 2>/dev/null
         case " ${TORCH_FIT_MODELS:-tcn mmoe} " in *" $m "*)
             run_step "fit: torch $m ${FIT_S}s" $(( FIT_S + 60 )) 0 \
                 python3 bench/torch_bench.py fit --device cuda --data "$data-npy" --model "$m" --seconds "$FIT_S" \
-                --batch "$FIT_BATCH" --splits "$runs/$m/splits.json" --out "$OUT/fit_${m}_torch.json" ;;
+                --batch "$FIT_BATCH" --splits "$runs/$m/splits.json" --max-sims "${FIT_EVAL_SIMS:-0}" --out "$OUT/fit_${m}_torch.json" ;;
         esac
     done
 fi

@@ -98,7 +98,7 @@ pub fn run(mut a: Args) -> Result<()> {
     };
     let summary = train_on(&cfg, source.as_ref(), &out, &devices, resume, &mut progress)?;
     println!(
-        "{}: {} parameters, {} steps, best val loss {:.5} (epoch {}), {:.4} s/step ({:.4} after the first step, {:.1} windows/s); stopped: {}; run folder {}",
+        "{}: {} parameters, {} steps, best val loss {:.5} (epoch {}), {:.4} s/step ({:.4} after the first step, {:.1} windows/s; of it waiting for batches {:.4}, uploading {:.4}); stopped: {}; run folder {}",
         cfg.model.name(),
         summary.num_params,
         summary.steps,
@@ -107,6 +107,8 @@ pub fn run(mut a: Args) -> Result<()> {
         summary.seconds_per_step,
         summary.steady_seconds_per_step,
         cfg.data.batch_size as f64 / summary.steady_seconds_per_step,
+        summary.batch_wait_seconds_per_step,
+        summary.upload_seconds_per_step,
         summary.stop_reason,
         out.display()
     );

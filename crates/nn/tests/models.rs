@@ -269,3 +269,14 @@ fn grouped_linear_gradient_matches_finite_differences_and_per_task_layers() {
         assert!((*a as f64 - b).abs() <= 1e-3 * (1.0 + b.abs()), "autodiff {a} vs finite difference {b}");
     }
 }
+
+#[test]
+fn residual_encoder_without_weight_norm_drops_one_gain_per_output_channel_of_each_dilated_conv() {
+    use lfdeep_nn::layers::{TcnBlockKind, TcnEncoderConfig};
+    let dev = Device::flex();
+    let cfg = TcnEncoderConfig::new(vec![4, 3], vec![3, 3], vec![1, 2], TcnBlockKind::Residual);
+    let with = cfg.init(5, &dev, &mut ChaCha8Rng::seed_from_u64(1)).num_params();
+    let without = cfg.clone().with_weight_norm(Some(false)).init(5, &dev, &mut ChaCha8Rng::seed_from_u64(1)).num_params();
+    // conv1 and conv2 of each block: one gain per output channel, 2 · (4 + 3).
+    assert_eq!(with - without, 2 * (4 + 3));
+}

@@ -103,3 +103,32 @@ fn time_budget_stops_the_run_cleanly_before_max_steps() {
     assert!(wall < 10.0, "run took {wall:.1} s for a 0.5 s budget");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_step_time_holds_its_batch_wait_and_upload() {
+    let dir = std::env::temp_dir().join(format!("lfdeep-nn-train-parts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let s = run(&config(20, &[]), &dir, false);
+    let (wait, up) = (s.batch_wait_seconds_per_step, s.upload_seconds_per_step);
+    assert!(wait >= 0.0 && up >= 0.0 && wait.is_finite() && up.is_finite(), "wait {wait}, upload {up}");
+    // Both are parts of the step time, which runs from asking for the batch to the loss.
+    assert!(wait + up <= s.seconds_per_step, "wait {wait} + upload {up} > step {}", s.seconds_per_step);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn replaying_a_batch_gives_the_same_loss_in_both_modes_without_dropout_or_batch_norm() {
+    use lfdeep_nn::models::ModelShape;
+    use lfdeep_nn::train::non_finite::replay;
+    let cfg = config(1, &["model.encoder.batch_norm=false"]);
+    let dev = Device::flex().autodiff();
+    let shape = ModelShape { in_channels: 5, n_targets: 6, window: 64 };
+    let model = cfg.model.init(shape, &dev, 7).unwrap();
+    let x = Tensor::<3>::random([3, 5, 64], burn::tensor::Distribution::Bernoulli(0.2), &dev);
+    let y = Tensor::<3>::random([3, 32, 6], burn::tensor::Distribution::Normal(0.0, 1.0), &dev);
+    let text = replay(&model, &x, &y, &cfg);
+    let losses: Vec<f64> = text.split("loss ").nth(1).unwrap().split(|c: char| c == ' ' || c == ',').filter_map(|w| w.parse().ok()).collect();
+    assert_eq!(losses.len(), 2, "{text}");
+    assert!(losses[0].is_finite() && losses[0] > 0.0, "{text}");
+    assert!((losses[0] - losses[1]).abs() <= 1e-5 * losses[0], "{text}");
+}

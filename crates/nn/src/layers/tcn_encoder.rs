@@ -32,6 +32,11 @@ pub struct TcnEncoderConfig {
     /// Plain blocks: BatchNorm after the activation.
     #[config(default = true)]
     pub batch_norm: bool,
+    /// Residual blocks: weight-normalise both dilated convolutions (Bai et al., LFDeep); `None`
+    /// (a config without the key) means on. `Some(false)` leaves plain kernels, e.g. to tell
+    /// whether the reparameterisation is behind a fault.
+    #[config(default = "None")]
+    pub weight_norm: Option<bool>,
     /// Truncated-normal kernel init σ (the TCN paper uses 0.002); `None`: uniform 1/√fan_in.
     #[config(default = "None")]
     pub init_std: Option<f64>,
@@ -132,8 +137,8 @@ impl TcnEncoderConfig {
                     norm: self.batch_norm.then(|| BatchNormConfig::new(c_out).init(device)),
                 }),
                 TcnBlockKind::Residual => TcnLayer::Residual(ResidualBlock {
-                    conv1: conv(c_in, k, d, true, rng),
-                    conv2: conv(c_out, k, d, true, rng),
+                    conv1: conv(c_in, k, d, self.weight_norm.unwrap_or(true), rng),
+                    conv2: conv(c_out, k, d, self.weight_norm.unwrap_or(true), rng),
                     downsample: (c_in != c_out).then(|| conv(c_in, 1, 1, false, rng)),
                     dropout: DropoutConfig::new(self.dropout).init(),
                 }),

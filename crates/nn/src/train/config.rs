@@ -115,6 +115,11 @@ pub struct TrainConfig {
     /// the last, then validation and checkpoint run as at any stop. None: no budget.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_seconds: Option<f64>,
+    /// On a non-finite loss, say where it came from: which parameters and batch parts were
+    /// already non-finite, and the loss of the same batch replayed. Costs each single-device
+    /// step a reference to the model and batch from before it (no copy, but the optimiser then
+    /// cannot update parameters in place).
+    pub explain_non_finite: bool,
 }
 
 impl Default for TrainConfig {
@@ -137,6 +142,7 @@ impl Default for TrainConfig {
             patience: 0,
             min_delta: 0.0,
             max_seconds: None,
+            explain_non_finite: true,
         }
     }
 }

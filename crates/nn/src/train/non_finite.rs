@@ -1,10 +1,16 @@
 //! Where a non-finite training loss came from: which parameters of the model the step started
 //! from, and which of its inputs and targets, already held a NaN or an infinity. When all of
 //! them were finite, the step's own arithmetic on that batch produced it (an overflow, or an
-//! operation that returns NaN), and a lower learning rate will not help.
+//! operation that returns NaN), and a lower learning rate will not help; [`replay`] then runs
+//! the same batch through the same model again, which tells a reproducible fault from one that
+//! comes and goes (dropout masks, or a kernel that reads memory it did not write).
 
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::prelude::*;
+
+use super::config::RunConfig;
+use super::loss::surrogate_loss;
+use crate::models::Surrogate;
 
 /// Dotted module paths of the float parameters holding a non-finite value.
 #[derive(Default)]
@@ -56,6 +62,19 @@ pub fn describe<M: Module>(model: &M, x: &Tensor<3>, y: &Tensor<3>) -> String {
     } else {
         parts.join("; ")
     }
+}
+
+/// The loss of batch (`x`, `y`) through `model` (the model before the step) once more: in
+/// training mode (fresh dropout masks) and in evaluation mode (no dropout, no autodiff).
+pub fn replay(model: &Surrogate, x: &Tensor<3>, y: &Tensor<3>, cfg: &RunConfig) -> String {
+    let t = &cfg.train;
+    let steps = y.dims()[1];
+    let loss = |pred: Tensor<3>, y: Tensor<3>| surrogate_loss(pred, y, t.spike_weight, t.soma_weight, t.dend_weight).total.into_scalar::<f32>();
+    let train = loss(model.forward_last(x.clone(), steps), y.clone());
+    let plain = x.device().without_autodiff();
+    let (xv, yv) = (Tensor::from_data(x.to_data(), &plain), Tensor::from_data(y.to_data(), &plain));
+    let eval = loss(model.valid().forward_last(xv, steps), yv);
+    format!("the same batch through the same model again: loss {train} in training mode (new dropout masks), {eval} in evaluation mode")
 }
 
 #[cfg(test)]

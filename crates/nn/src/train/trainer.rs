@@ -91,11 +91,20 @@ pub struct TrainSummary {
     pub best_epoch: u64,
     pub stopped_early: bool,
     pub stop_reason: StopReason,
-    /// Mean wall time per optimiser step (s), excluding validation.
+    /// Mean wall time per optimiser step (s), from asking the loader for its batch to the loss
+    /// read back; validation excluded.
     pub seconds_per_step: f64,
     /// The same without the run's first step (kernel compilation and autotuning on a GPU):
     /// the steady-state step time, e.g. to compare one device with several.
     pub steady_seconds_per_step: f64,
+    /// Of `seconds_per_step`: the mean wait of the training thread for the loader's next batch
+    /// (a slow loader shows here, not in a benchmark of the step).
+    #[serde(default)]
+    pub batch_wait_seconds_per_step: f64,
+    /// Of `seconds_per_step`: the mean time turning a host batch into device tensors on the
+    /// training thread (single device; on CUDA the host side of the upload).
+    #[serde(default)]
+    pub upload_seconds_per_step: f64,
 }
 
 /// Model metadata written beside the weights, enough to rebuild the model for inference.
@@ -304,24 +313,33 @@ pub fn train_on(
     let mut step_seconds = 0.0;
     let mut steps_timed = 0u64;
     let mut steady_seconds = 0.0;
+    let (mut batch_wait_seconds, mut upload_seconds) = (0.0, 0.0);
     while state.step < t_cfg.max_steps {
         let epoch_start = Instant::now();
         let end = (state.step + t_cfg.steps_per_epoch).min(t_cfg.max_steps);
-        let batches = Prefetcher::spawn(prep.train.clone(), cfg.data.batch_size, cfg.seed, state.step, end, cfg.data.prefetch, loader_threads(cfg.data.loader_threads));
+        let mut batches = Prefetcher::spawn(prep.train.clone(), cfg.data.batch_size, cfg.seed, state.step, end, cfg.data.prefetch, loader_threads(cfg.data.loader_threads));
         let mut train_loss = 0.0;
         let mut n = 0u64;
         let mut history = LossHistory::default();
-        for batch in batches {
+        loop {
+            // A step's time runs from asking for its batch, so a loader that falls behind
+            // counts against the run as it does against its wall clock.
             let t0 = Instant::now();
+            let Some(batch) = batches.next() else { break };
+            batch_wait_seconds += t0.elapsed().as_secs_f64();
             let lr = t_cfg.lr_at(state.step);
             let loss = match &parallel {
                 None => {
+                    let t_up = Instant::now();
                     let (x, y) = into_tensors(batch, &device);
+                    upload_seconds += t_up.elapsed().as_secs_f64();
                     // Kept (shared buffers, no copy) to say where a non-finite loss came from.
-                    let (before, xb, yb) = (model.clone(), x.clone(), y.clone());
+                    let kept = t_cfg.explain_non_finite.then(|| (model.clone(), x.clone(), y.clone()));
                     let (m, loss) = train_step(model, &mut optim, cfg, x, y, state.step);
                     model = m;
-                    history.check(state.step, loss.into_scalar::<f32>() as f64, || Some(non_finite::describe(&before, &xb, &yb)))?
+                    history.check(state.step, loss.into_scalar::<f32>() as f64, || {
+                        kept.map(|(before, x, y)| format!("{}; {}", non_finite::describe(&before, &x, &y), non_finite::replay(&before, &x, &y, cfg)))
+                    })?
                 }
                 Some(dp) => {
                     let weights = LossWeights { spike: t_cfg.spike_weight, soma: t_cfg.soma_weight, dend: t_cfg.dend_weight };
@@ -391,5 +409,7 @@ pub fn train_on(
         stop_reason,
         seconds_per_step: if steps_timed > 0 { step_seconds / steps_timed as f64 } else { f64::NAN },
         steady_seconds_per_step: if steps_timed > 1 { steady_seconds / (steps_timed - 1) as f64 } else { f64::NAN },
+        batch_wait_seconds_per_step: batch_wait_seconds / steps_timed.max(1) as f64,
+        upload_seconds_per_step: upload_seconds / steps_timed.max(1) as f64,
     })
 }
