@@ -21,7 +21,8 @@ lfdeep train configs/mmoe.toml --data data/nmda --out runs/mmoe-dp --device cuda
 Short overrides: max_steps=N batch_size=B window_ms=W seed=S; any other key is a dotted\n\
 path into the config (train.lr=3e-4, data.input_mode=inputs, model.tower_hidden=[50]).\n\
 train.max_seconds=480 stops after the step during which 480 s of wall time ran out\n\
-(then validation and checkpoint as at any stop).")]
+(then validation and checkpoint as at any stop). A non-finite loss stops the run with an\n\
+error saying where it came from (train.explain_non_finite=false skips that bookkeeping).")]
 pub struct Args {
     /// Run config (TOML), e.g. configs/mh.toml; with --resume, RUN_DIR/config.toml by default.
     config: Option<String>,
