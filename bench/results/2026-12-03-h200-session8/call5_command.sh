@@ -1,0 +1,4 @@
+gunzip -kf .devbin/lfdeep.gz; chmod +x .devbin/lfdeep
+export CUDA_PATH=/usr/local/cuda CUBECL_AUTOTUNE_LEVEL=minimal LFDEEP_KERNEL_CACHE=/tmp/lfdeep-kernels LFDEEP_ROOT=$PWD LFDEEP_MATMUL_NO_AUTOTUNE=1
+t0=$SECONDS; timeout 60 .devbin/lfdeep train configs/mh.toml --data /tmp/fit-data --out /tmp/nan-runs/mh_fitdata --device cuda batch_size=64 max_steps=1500 train.steps_per_epoch=100 train.max_seconds=40 2>&1 | tr '\r' '\n' > $OUT/nan_mh_fitdata.log; echo "mh_fitdata rc ${PIPESTATUS[0]} $((SECONDS-t0))s"; grep -m1 -o "training loss became.*" $OUT/nan_mh_fitdata.log || tail -1 $OUT/nan_mh_fitdata.log
+OUT=$OUT FIT_REUSE=1 STAGES=fit FIT_MODELS=mmoe FIT_S=120 FIT_EVAL_SIMS=2 FIT_EVAL_S=100 TOTAL_S=$((530-SECONDS)) TORCH_FIT_MODELS=mmoe bench/gpu_bench.sh 2>&1 | tr '\r' '\n' > $OUT/fit_mmoe.log; grep "===\|parameters, \|error" $OUT/fit_mmoe.log | tail -20; echo "done at $SECONDS s"

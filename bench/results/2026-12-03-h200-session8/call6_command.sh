@@ -1,0 +1,4 @@
+gunzip -kf .devbin/lfdeep.gz; chmod +x .devbin/lfdeep
+export CUDA_PATH=/usr/local/cuda CUBECL_AUTOTUNE_LEVEL=minimal LFDEEP_KERNEL_CACHE=/tmp/lfdeep-kernels LFDEEP_ROOT=$PWD LFDEEP_MATMUL_NO_AUTOTUNE=1
+for v in "again train.weight_decay=1e-4" "no_weight_decay train.weight_decay=0" "no_clip train.grad_clip_norm=0" "no_dropout model.encoder.dropout=0"; do set -- $v; t0=$SECONDS
+timeout 48 .devbin/lfdeep train configs/mmoe.toml --data /tmp/fit-data --out /tmp/nan-runs/mmoe_$1 --device cuda batch_size=64 max_steps=3000 train.steps_per_epoch=100 train.max_seconds=40 $2 2>&1 | tr '\r' '\n' > $OUT/nan_mmoe_$1.log; echo "mmoe $1 rc ${PIPESTATUS[0]} $((SECONDS-t0))s"; grep -m1 -o "training loss became NaN at step [0-9]* (the 5 steps before: [0-9., ]*" $OUT/nan_mmoe_$1.log || grep -m1 "parameters, " $OUT/nan_mmoe_$1.log || tail -2 $OUT/nan_mmoe_$1.log; done
