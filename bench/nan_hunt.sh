@@ -11,6 +11,10 @@
 #   no_weight_norm   model.encoder.weight_norm=false
 # Usage (on the GPU machine, binary unpacked as for gpu_bench.sh):
 #   OUT=DIR bench/nan_hunt.sh        NAN_MODEL=mmoe for the MMoE preset instead
+#   NAN_EXTRA="train.check_gradients=true ..." adds overrides to every run (that one stops at
+#   the first step whose gradients hold a NaN and names the parameters they belong to).
+#   NAN_DATA=DIR trains on an existing dataset instead of simulating one (the NaN depends on
+#   the data: on H200s the MMoE failed at step 62 of 64 x 6 s every time, MH ran through it).
 # Writes DIR/nan_<variant>.log (progress, \r-separated lines turned into newlines),
 # DIR/nan_<variant>_metrics.csv and DIR/nan_summary.txt (one line per variant).
 set -uo pipefail
@@ -21,7 +25,8 @@ DEVICE="${DEVICE:-cuda}"
 NAN_MODEL="${NAN_MODEL:-mh}" NAN_S="${NAN_S:-60}" NAN_STEPS="${NAN_STEPS:-400}" NAN_BATCH="${NAN_BATCH:-64}"
 NAN_SIMS="${NAN_SIMS:-16}" NAN_MS="${NAN_MS:-3000}" NAN_SIM_THREADS="${NAN_SIM_THREADS:-0}"
 NAN_VARIANTS="${NAN_VARIANTS:-default no_dropout no_weight_norm}"
-data="${TMPDIR:-/tmp}/nan-data"; runs="${TMPDIR:-/tmp}/nan-runs"
+read -r -a nan_extra <<< "${NAN_EXTRA:-}"
+data="${NAN_DATA:-${TMPDIR:-/tmp}/nan-data}"; runs="${TMPDIR:-/tmp}/nan-runs"
 mkdir -p "$OUT"
 if [ ! -d "$data" ]; then
     echo "=== simulate $NAN_SIMS x $NAN_MS ms"
@@ -39,10 +44,10 @@ for v in $NAN_VARIANTS; do
     echo "=== $v: $NAN_MODEL, ${NAN_S}s or $NAN_STEPS steps, batch $NAN_BATCH ${extra[*]}"
     t0=$SECONDS
     timeout --kill-after=5 $(( NAN_S + 60 )) "$BIN" train "configs/$NAN_MODEL.toml" --data "$data" --out "$runs/$v" --device "$DEVICE" \
-        batch_size="$NAN_BATCH" max_steps="$NAN_STEPS" train.steps_per_epoch=100 train.max_seconds="$NAN_S" "${extra[@]}" 2>&1 \
+        batch_size="$NAN_BATCH" max_steps="$NAN_STEPS" train.steps_per_epoch=100 train.max_seconds="$NAN_S" "${extra[@]}" "${nan_extra[@]}" 2>&1 \
         | tr '\r' '\n' > "$OUT/nan_$v.log"
     rc=${PIPESTATUS[0]}
     cp "$runs/$v/metrics.csv" "$OUT/nan_${v}_metrics.csv" 2>/dev/null
-    outcome=$(grep -m1 -o "training loss became.*" "$OUT/nan_$v.log" || grep -m1 "parameters, .* steps" "$OUT/nan_$v.log" || tail -1 "$OUT/nan_$v.log")
+    outcome=$(grep -m1 -o -E "(training loss became|the gradients of step).*" "$OUT/nan_$v.log" || grep -m1 "parameters, .* steps" "$OUT/nan_$v.log" || tail -1 "$OUT/nan_$v.log")
     echo "$v (rc $rc, $(( SECONDS - t0 ))s): $outcome" | tee -a "$OUT/nan_summary.txt"
 done

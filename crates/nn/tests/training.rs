@@ -132,3 +132,17 @@ fn replaying_a_batch_gives_the_same_loss_in_both_modes_without_dropout_or_batch_
     assert!(losses[0].is_finite() && losses[0] > 0.0, "{text}");
     assert!((losses[0] - losses[1]).abs() <= 1e-5 * losses[0], "{text}");
 }
+
+#[test]
+fn checking_gradients_every_step_passes_a_finite_run_unchanged() {
+    let dir = std::env::temp_dir().join(format!("lfdeep-nn-train-checked-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let plain = run(&config(30, &[]), &dir, false);
+    let _ = std::fs::remove_dir_all(&dir);
+    let checked = run(&config(30, &["train.check_gradients=true"]), &dir, false);
+    assert_eq!(checked.steps, 30);
+    // The same seed and data: the check reads the gradients but must not change the run.
+    let (a, b) = (plain.epochs.last().unwrap().val_loss, checked.epochs.last().unwrap().val_loss);
+    assert!((a - b).abs() <= 1e-6 * a.abs(), "val loss {a} unchecked, {b} checked");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -120,6 +120,10 @@ pub struct TrainConfig {
     /// step a reference to the model and batch from before it (no copy, but the optimiser then
     /// cannot update parameters in place).
     pub explain_non_finite: bool,
+    /// Check every gradient for NaN and infinity before each update (single device), and stop
+    /// with an error naming the non-finite and the finite ones: which operation of the backward
+    /// pass produced a NaN that a finite loss did not show. Costs one device read per step.
+    pub check_gradients: bool,
 }
 
 impl Default for TrainConfig {
@@ -143,6 +147,7 @@ impl Default for TrainConfig {
             min_delta: 0.0,
             max_seconds: None,
             explain_non_finite: true,
+            check_gradients: false,
         }
     }
 }

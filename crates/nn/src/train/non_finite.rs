@@ -6,6 +6,7 @@
 //! comes and goes (dropout masks, or a kernel that reads memory it did not write).
 
 use burn::module::{Module, ModuleVisitor, Param};
+use burn::optim::GradientsParams;
 use burn::prelude::*;
 
 use super::config::RunConfig;
@@ -64,6 +65,60 @@ pub fn describe<M: Module>(model: &M, x: &Tensor<3>, y: &Tensor<3>) -> String {
     }
 }
 
+/// Each float parameter's dotted path and a device flag: are all values of its gradient finite.
+struct GradientFlags<'a> {
+    grads: &'a GradientsParams,
+    path: Vec<String>,
+    flags: Vec<(String, Tensor<1, Bool>)>,
+}
+
+impl ModuleVisitor for GradientFlags<'_> {
+    fn enter_module(&mut self, name: &str, _container_type: &str) {
+        self.path.push(name.to_string());
+    }
+
+    fn exit_module(&mut self, _name: &str, _container_type: &str) {
+        self.path.pop();
+    }
+
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        // A parameter without a gradient (frozen, or not reached by this loss) has nothing to check.
+        if let Some(g) = self.grads.get::<D>(param.id) {
+            self.flags.push((self.path.join("."), g.is_finite().all()));
+        }
+    }
+}
+
+/// Dotted paths of the parameters of `model` whose gradient in `grads` holds a NaN or an
+/// infinity, and of those whose gradient is finite (both in module order). One read from the
+/// device for the whole model.
+pub fn gradient_finiteness<M: Module>(model: &M, grads: &GradientsParams) -> (Vec<String>, Vec<String>) {
+    let mut v = GradientFlags { grads, path: Vec::new(), flags: Vec::new() };
+    model.visit(&mut v);
+    if v.flags.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let (names, flags): (Vec<String>, Vec<Tensor<1, Bool>>) = v.flags.into_iter().unzip();
+    // Read as floats: the form every backend's `into_data` converts from (bool storage differs).
+    let finite: Vec<bool> = Tensor::cat(flags, 0).float().into_data().try_to_vec_as::<f32>().expect("f32 flags").into_iter().map(|f| f > 0.5).collect();
+    let (ok, bad): (Vec<_>, Vec<_>) = names.into_iter().zip(finite).partition(|(_, f)| *f);
+    (bad.into_iter().map(|(n, _)| n).collect(), ok.into_iter().map(|(n, _)| n).collect())
+}
+
+/// The error sentence for a step whose gradients went non-finite though its loss did not.
+pub fn describe_gradients(step: u64, loss: f64, bad: &[String], ok: &[String]) -> String {
+    let list = |v: &[String]| {
+        let shown: Vec<&str> = v.iter().take(8).map(String::as_str).collect();
+        let more = if v.len() > shown.len() { format!(" and {} more", v.len() - shown.len()) } else { String::new() };
+        format!("{}{more}", shown.join(", "))
+    };
+    let finite = if ok.is_empty() { "none".to_string() } else { list(ok) };
+    format!(
+        "the gradients of step {step} hold NaN or infinity though its loss ({loss}) is finite: the backward pass produced them. Non-finite: {}; finite: {finite}",
+        list(bad)
+    )
+}
+
 /// The loss of batch (`x`, `y`) through `model` (the model before the step) once more: in
 /// training mode (fresh dropout masks) and in evaluation mode (no dropout, no autodiff).
 pub fn replay(model: &Surrogate, x: &Tensor<3>, y: &Tensor<3>, cfg: &RunConfig) -> String {
@@ -106,5 +161,22 @@ mod tests {
         assert!(!s.contains("targets"), "{s}");
         let ok = Two { a: Param::from_data(TensorData::new(vec![1.0f32, 2.0], [2]), &dev), b: Param::from_data(TensorData::new(vec![0.0f32; 4], [2, 2]), &dev) };
         assert!(describe(&ok, &t3(vec![1.0]), &t3(vec![1.0])).contains("were finite: the step's own arithmetic"));
+    }
+
+    #[test]
+    fn names_the_parameters_whose_gradient_is_not_finite() {
+        let dev = Device::flex().autodiff();
+        let m = Two {
+            a: Param::from_data(TensorData::new(vec![1.0f32, 2.0], [2]), &dev),
+            b: Param::from_data(TensorData::new(vec![0.0f32, 4.0, 1.0, 9.0], [2, 2]), &dev),
+        };
+        // d√b/db = 1 / (2√b) is infinite at b = 0; d(Σa)/da = 1 everywhere.
+        let loss = m.a.val().sum() + m.b.val().sqrt().sum();
+        let grads = GradientsParams::from_grads(loss.backward(), &m);
+        let (bad, ok) = gradient_finiteness(&m, &grads);
+        assert_eq!(bad, vec!["b".to_string()]);
+        assert_eq!(ok, vec!["a".to_string()]);
+        let s = describe_gradients(7, 3.0, &bad, &ok);
+        assert!(s.contains("step 7") && s.contains("Non-finite: b; finite: a"), "{s}");
     }
 }

@@ -10,6 +10,8 @@ use std::time::Instant;
 
 use super::config::{OptimizerKind, RunConfig};
 use super::loss::surrogate_loss;
+use super::non_finite;
+use crate::error::{NnError, Result};
 use crate::models::Surrogate;
 
 /// The optimiser of `cfg.train` (Adam or AdamW, weight decay, per-tensor gradient clipping).
@@ -31,6 +33,23 @@ pub fn build_optimizer(cfg: &RunConfig) -> ModuleOptimizer {
 /// loss tensor (not read back: the caller decides when to synchronise).
 pub fn train_step(model: Surrogate, optim: &mut ModuleOptimizer, cfg: &RunConfig, x: Tensor<3>, y: Tensor<3>, step: u64) -> (Surrogate, Tensor<1>) {
     train_step_marked(model, optim, cfg, x, y, step, || {})
+}
+
+/// [`train_step`] that also checks every gradient before the update (one more read from the
+/// device per step): gradients with a NaN or an infinity end the run with an error naming them
+/// and the finite ones, before the optimiser can spread them into the parameters. The loss is
+/// read back here too.
+pub fn train_step_checked(model: Surrogate, optim: &mut ModuleOptimizer, cfg: &RunConfig, x: Tensor<3>, y: Tensor<3>, step: u64) -> Result<(Surrogate, f64)> {
+    let t = &cfg.train;
+    let out_steps = y.dims()[1];
+    let parts = surrogate_loss(model.forward_last(x, out_steps), y, t.spike_weight, t.soma_weight, t.dend_weight);
+    let loss = parts.total.clone().into_scalar::<f32>() as f64;
+    let grads = GradientsParams::from_grads(parts.total.backward(), &model);
+    let (bad, ok) = non_finite::gradient_finiteness(&model, &grads);
+    if !bad.is_empty() && loss.is_finite() {
+        return Err(NnError::Data(non_finite::describe_gradients(step, loss, &bad, &ok)));
+    }
+    Ok((optim.step(t.lr_at(step), model, grads).enforce_constraints(), loss))
 }
 
 /// Wall seconds of the three phases of one step, each ended by a device sync.

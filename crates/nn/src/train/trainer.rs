@@ -17,7 +17,7 @@ use super::loss::surrogate_loss;
 use super::loss_history::LossHistory;
 use super::non_finite;
 use super::parallel::{DataParallel, LossWeights};
-use super::step::{build_optimizer, train_step};
+use super::step::{build_optimizer, train_step, train_step_checked};
 use crate::data::{loader_threads, split_by_simulation, HostBatch, Normalization, Pca, Prefetcher, SimulationSource, Splits, WindowSampler, WindowSpec};
 use crate::error::{NnError, Result};
 use crate::models::{ModelShape, Surrogate};
@@ -335,9 +335,16 @@ pub fn train_on(
                     upload_seconds += t_up.elapsed().as_secs_f64();
                     // Kept (shared buffers, no copy) to say where a non-finite loss came from.
                     let kept = t_cfg.explain_non_finite.then(|| (model.clone(), x.clone(), y.clone()));
-                    let (m, loss) = train_step(model, &mut optim, cfg, x, y, state.step);
-                    model = m;
-                    history.check(state.step, loss.into_scalar::<f32>() as f64, || {
+                    let loss = if t_cfg.check_gradients {
+                        let (m, loss) = train_step_checked(model, &mut optim, cfg, x, y, state.step)?;
+                        model = m;
+                        loss
+                    } else {
+                        let (m, loss) = train_step(model, &mut optim, cfg, x, y, state.step);
+                        model = m;
+                        loss.into_scalar::<f32>() as f64
+                    };
+                    history.check(state.step, loss, || {
                         kept.map(|(before, x, y)| format!("{}; {}", non_finite::describe(&before, &x, &y), non_finite::replay(&before, &x, &y, cfg)))
                     })?
                 }
