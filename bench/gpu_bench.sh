@@ -34,7 +34,8 @@
 #          same split (PyTorch: those of TORCH_FIT_MODELS it has, tcn mmoe), then both are
 #          evaluated free-running on the same test simulations. FIT_SIM_S (200) limits the
 #          simulation (FIT_ONLY_DATA=1: simulate and export, train nothing), FIT_EVAL_S (150) each
-#          evaluation, FIT_EVAL_SIMS (0: all) the test simulations both sides evaluate.
+#          evaluation, FIT_EVAL_SIMS (0: all) the test simulations both sides evaluate;
+#          FIT_EXTRA adds overrides to lfdeep train (e.g. data.input_upload=events).
 #   MODELS, BATCHES, DTYPES narrow the train stage (defaults: tcn,mmoe,mh,mmoeex; 128,32,256;
 #   "f32 bf16"); TORCH_MODELS, TORCH_DTYPES (f32,bf16) the torch stage; INFER_BATCHES the infer
 #   stage (1,16,256,1024,4096) and INFER_MEM_GB (60, GB) its lfdeep TCN chunk memory; TRAIN_S the time limit of each (model, dtype) train process (130);
@@ -306,7 +307,7 @@ if has fit; then
         rm -rf "$runs/$m"
         run_step "fit: lfdeep train $m ${FIT_S}s" $(( FIT_S + 40 )) 0 \
             "$BIN" train "configs/$m.toml" --data "$data" --out "$runs/$m" --device "$DEVICE" \
-            batch_size="$FIT_BATCH" train.max_seconds="$FIT_S"
+            batch_size="$FIT_BATCH" train.max_seconds="$FIT_S" ${FIT_EXTRA:-}
         cp "$runs/$m/metrics.csv" "$OUT/fit_${m}_lfdeep_metrics.csv" 2>/dev/null
         run_step "fit: lfdeep evaluate $m" "${FIT_EVAL_S:-150}" 0 "$BIN" evaluate "$runs/$m" --data "$data" --device "$DEVICE" --max-sims "${FIT_EVAL_SIMS:-0}"
         cp "$runs/$m/eval/metrics.json" "$OUT/fit_${m}_lfdeep_eval.json" 2>/dev/null

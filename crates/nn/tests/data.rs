@@ -232,3 +232,23 @@ fn synthetic_test_neuron_fires_sometimes() {
     let hz = spikes as f64 / ms as f64 * 1000.0;
     assert!(hz > 1.0 && hz < 60.0, "{hz} Hz");
 }
+
+#[test]
+fn event_batches_hold_the_dense_batches_inputs_and_targets() {
+    let (dense, _, _) = sampler(InputMode::Inputs, 30, 12, 1.0 / 3.0);
+    let (events, _, _) = sampler(InputMode::Inputs, 30, 12, 1.0 / 3.0);
+    let events = events.with_input_events(true);
+    for i in 0..4 {
+        let (d, e) = (dense.batch(5, 9, i), events.batch(5, 9, i));
+        let ev = e.input_events.as_ref().expect("inputs-mode batches come as events");
+        assert!(e.inputs.is_empty());
+        assert!(ev.windows(2).all(|p| p[0] < p[1]), "events sorted and unique");
+        assert!(!ev.is_empty(), "batch {i} holds spikes");
+        assert_eq!(*ev, events_of_dense(&d.inputs));
+        assert_eq!(e.dense_inputs().as_ref(), d.inputs.as_slice());
+        assert_eq!(e.targets, d.targets);
+    }
+    // Teacher-mode inputs hold voltages: those batches stay dense.
+    let (teacher, _, _) = sampler(InputMode::Teacher, 30, 1, 1.0 / 3.0);
+    assert!(teacher.with_input_events(true).batch(3, 9, 0).input_events.is_none());
+}

@@ -107,6 +107,12 @@ fn sharded_gradients_equal_the_global_batch_gradient() {
     assert_eq!(shards.iter().map(|s| s.batch).collect::<Vec<_>>(), vec![7, 6]);
     assert_eq!(shards.iter().flat_map(|s| s.inputs.clone()).collect::<Vec<_>>(), batch.inputs);
     assert_eq!(shards.iter().flat_map(|s| s.targets.clone()).collect::<Vec<_>>(), batch.targets);
+    // Event batches split into the same shards.
+    let ev_batch = lfdeep_nn::data::HostBatch { inputs: Vec::new(), input_events: Some(lfdeep_nn::data::events_of_dense(&batch.inputs)), ..batch.clone() };
+    let ev_shards = split_batch(&ev_batch, 2);
+    for (e, d) in ev_shards.iter().zip(&shards) {
+        assert_eq!(e.dense_inputs().as_ref(), d.inputs.as_slice());
+    }
 
     let device = Device::flex().autodiff();
     let model = cfg.model.init(prep.shape, &device, cfg.seed).unwrap();

@@ -146,3 +146,17 @@ fn checking_gradients_every_step_passes_a_finite_run_unchanged() {
     assert!((a - b).abs() <= 1e-6 * a.abs(), "val loss {a} unchecked, {b} checked");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn events_upload_trains_exactly_as_the_dense_upload() {
+    let dir = std::env::temp_dir().join(format!("lfdeep-nn-train-events-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let dense = run(&config(25, &[]), &dir, false);
+    let _ = std::fs::remove_dir_all(&dir);
+    let events = run(&config(25, &["data.input_upload=events"]), &dir, false);
+    // Same 0/1 values on the device either way: the same arithmetic, the same run.
+    let a: Vec<f64> = dense.epochs.iter().map(|e| e.val_loss).collect();
+    let b: Vec<f64> = events.epochs.iter().map(|e| e.val_loss).collect();
+    assert_eq!(a, b);
+    let _ = std::fs::remove_dir_all(&dir);
+}

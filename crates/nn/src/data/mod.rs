@@ -2,6 +2,7 @@
 //! the training split, spike-balanced windows, background prefetch, and generated test data.
 
 mod buffer;
+pub mod input_events;
 pub mod normalize;
 pub mod pca;
 pub mod source;
@@ -9,6 +10,7 @@ pub mod split;
 pub mod synthetic;
 pub mod windows;
 
+pub use input_events::{events_of_dense, events_to_tensor};
 pub use normalize::{Normalization, SOMA_CLIP_MV};
 pub use pca::Pca;
 pub use source::{InMemorySource, Simulation, SimulationSource};

@@ -66,9 +66,29 @@ impl WindowSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostBatch {
     pub batch: usize,
+    /// The inputs, dense; empty when `input_events` holds them.
     pub inputs: Vec<f32>,
+    /// The inputs as events ([`super::input_events`]: sorted flat indices of the ones) when the
+    /// sampler was asked for them (`inputs` mode only).
+    pub input_events: Option<Vec<i32>>,
     pub targets: Vec<f32>,
     pub spec: WindowSpec,
+}
+
+impl HostBatch {
+    /// The inputs [batch, channels, window] as dense values, whichever form the batch holds.
+    pub fn dense_inputs(&self) -> std::borrow::Cow<'_, [f32]> {
+        match &self.input_events {
+            None => std::borrow::Cow::Borrowed(&self.inputs),
+            Some(ev) => {
+                let mut x = vec![0.0; self.batch * self.spec.channels() * self.spec.window];
+                for &e in ev {
+                    x[e as usize] = 1.0;
+                }
+                std::borrow::Cow::Owned(x)
+            }
+        }
+    }
 }
 
 struct Prepared {
@@ -92,6 +112,8 @@ pub struct WindowSampler {
     norm: Arc<Normalization>,
     pca: Option<Arc<Pca>>,
     spike_fraction: f64,
+    /// Hand out `inputs`-mode batches as events ([`HostBatch::input_events`]).
+    input_events: bool,
 }
 
 impl WindowSampler {
@@ -132,7 +154,15 @@ impl WindowSampler {
         if sims.is_empty() {
             return Err(NnError::Data("a split has no simulations".into()));
         }
-        Ok(WindowSampler { sims, spikes, spec, norm, pca, spike_fraction })
+        Ok(WindowSampler { sims, spikes, spec, norm, pca, spike_fraction, input_events: false })
+    }
+
+    /// Batches with their inputs as events instead of dense values (`on`), where every input
+    /// channel is binary (`inputs` mode) and a batch's flat indices fit an i32; teacher-mode
+    /// batches, with voltages among their inputs, stay dense.
+    pub fn with_input_events(mut self, on: bool) -> Self {
+        self.input_events = on && self.spec.mode == InputMode::Inputs;
+        self
     }
 
     pub fn spec(&self) -> WindowSpec {
@@ -184,19 +214,9 @@ impl WindowSampler {
     /// [`Self::fill`] into an `x` known to hold zeros (a fresh batch buffer: zeroing it again
     /// would be one more pass over ~2 MB per TCN window).
     fn fill_zeroed(&self, s: usize, t0: usize, x: &mut [f32], y: &mut [f32]) {
-        let p = &self.sims[s];
-        let sim = &p.sim;
-        let (w, k, nt) = (self.spec.window, self.spec.out_steps, self.spec.n_targets());
-        for (c, times) in sim.input_spikes.iter().enumerate() {
-            let start = times.partition_point(|&t| (t as usize) < t0);
-            for &t in &times[start..] {
-                let t = t as usize;
-                if t >= t0 + w {
-                    break;
-                }
-                x[c * w + (t - t0)] = 1.0;
-            }
-        }
+        let sim = &self.sims[s].sim;
+        let w = self.spec.window;
+        self.for_each_input_spike(s, t0, |c, t| x[c * w + t] = 1.0);
         if self.spec.mode == InputMode::Teacher {
             let base = self.spec.n_synapses;
             for seg in 0..sim.n_segments {
@@ -211,6 +231,30 @@ impl WindowSampler {
                 *r = self.norm.soma(sim.soma_v[(t0 + j).saturating_sub(1)]);
             }
         }
+        self.fill_targets(s, t0, y);
+    }
+
+    /// Calls `f(channel, step within the window)` for every input spike of window (`s`, `t0`),
+    /// channel by channel, in time order.
+    fn for_each_input_spike(&self, s: usize, t0: usize, mut f: impl FnMut(usize, usize)) {
+        let w = self.spec.window;
+        for (c, times) in self.sims[s].sim.input_spikes.iter().enumerate() {
+            let start = times.partition_point(|&t| (t as usize) < t0);
+            for &t in &times[start..] {
+                let t = t as usize;
+                if t >= t0 + w {
+                    break;
+                }
+                f(c, t - t0);
+            }
+        }
+    }
+
+    /// Writes the targets [out_steps, targets] of window (`s`, `t0`) into `y`.
+    fn fill_targets(&self, s: usize, t0: usize, y: &mut [f32]) {
+        let p = &self.sims[s];
+        let sim = &p.sim;
+        let (w, k, nt) = (self.spec.window, self.spec.out_steps, self.spec.n_targets());
         let first = t0 + w - k;
         for j in 0..k {
             let t = first + j;
@@ -249,13 +293,29 @@ impl WindowSampler {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(index);
         let (xs, ys) = (self.spec.channels() * self.spec.window, self.spec.out_steps * self.spec.n_targets());
-        let mut inputs = super::buffer::zeroed(batch * xs);
         let mut targets = super::buffer::zeroed(batch * ys);
+        if self.input_events && batch * xs <= super::input_events::MAX_EVENT_VALUES {
+            let w = self.spec.window;
+            let mut events = Vec::new();
+            for b in 0..batch {
+                let (s, t0) = self.sample_window(&mut rng);
+                self.for_each_input_spike(s, t0, |c, t| {
+                    let e = (b * xs + c * w + t) as i32;
+                    // Two spikes of one synapse in one bin are one 1, as in the dense raster.
+                    if events.last() != Some(&e) {
+                        events.push(e);
+                    }
+                });
+                self.fill_targets(s, t0, &mut targets[b * ys..(b + 1) * ys]);
+            }
+            return HostBatch { batch, inputs: Vec::new(), input_events: Some(events), targets, spec: self.spec };
+        }
+        let mut inputs = super::buffer::zeroed(batch * xs);
         for b in 0..batch {
             let (s, t0) = self.sample_window(&mut rng);
             self.fill_zeroed(s, t0, &mut inputs[b * xs..(b + 1) * xs], &mut targets[b * ys..(b + 1) * ys]);
         }
-        HostBatch { batch, inputs, targets, spec: self.spec }
+        HostBatch { batch, inputs, input_events: None, targets, spec: self.spec }
     }
 }
 

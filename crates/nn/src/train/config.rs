@@ -51,6 +51,17 @@ pub struct DataConfig {
     /// the same for any number; each thread holds up to ⌈prefetch / threads⌉ + 1 batches in
     /// memory (one TCN batch of 64 × 400 ms: 170 MB).
     pub loader_threads: usize,
+    /// How `inputs`-mode training batches reach the device: `dense` (f32 per value) or
+    /// `events` (an i32 index per spike, scattered into zeros on the device: ~75× fewer bytes
+    /// for the default cell's ~1 % dense raster). Teacher-mode batches are always dense.
+    pub input_upload: InputUpload,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputUpload {
+    Dense,
+    Events,
 }
 
 impl Default for DataConfig {
@@ -68,6 +79,7 @@ impl Default for DataConfig {
             val_batches: 8,
             prefetch: 4,
             loader_threads: 0,
+            input_upload: InputUpload::Dense,
         }
     }
 }

@@ -11,7 +11,7 @@ pub mod throughput;
 pub mod trainer;
 
 pub use checkpoint::{load_weights, save_weights, TrainState};
-pub use config::{DataConfig, LrSchedule, OptimizerKind, RunConfig, TrainConfig};
+pub use config::{DataConfig, InputUpload, LrSchedule, OptimizerKind, RunConfig, TrainConfig};
 pub use loss::{bce_with_logits, surrogate_loss, LossParts};
 pub use parallel::{split_batch, DataParallel, LossWeights};
 pub use trainer::{evaluate, prepare, train, train_on, EpochMetrics, ModelMeta, Prepared, Progress, StopReason, TrainSummary};

@@ -29,6 +29,7 @@ use burn::prelude::*;
 
 use super::loss::surrogate_loss;
 use super::trainer::to_tensors;
+use crate::data::input_events::shard_events;
 use crate::data::HostBatch;
 use crate::error::{NnError, Result};
 use crate::models::Surrogate;
@@ -77,7 +78,8 @@ pub fn split_batch(b: &HostBatch, n: usize) -> Vec<HostBatch> {
             let rows = base + usize::from(k < extra);
             let shard = HostBatch {
                 batch: rows,
-                inputs: b.inputs[start * in_row..(start + rows) * in_row].to_vec(),
+                inputs: if b.input_events.is_some() { Vec::new() } else { b.inputs[start * in_row..(start + rows) * in_row].to_vec() },
+                input_events: b.input_events.as_deref().map(|ev| shard_events(ev, in_row, start, rows)),
                 targets: b.targets[start * out_row..(start + rows) * out_row].to_vec(),
                 spec: s,
             };

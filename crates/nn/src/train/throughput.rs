@@ -42,7 +42,7 @@ pub fn random_host_batch(spec: WindowSpec, batch: usize, seed: u64) -> HostBatch
     let targets = (0..batch * spec.out_steps * k)
         .map(|i| if i % k == 0 { f32::from(rng.random::<f64>() < 0.05) } else { rng.random::<f32>() * 2.0 - 1.0 })
         .collect();
-    HostBatch { batch, inputs, targets, spec }
+    HostBatch { batch, inputs, input_events: None, targets, spec }
 }
 
 /// Times `1 + warmup + steps` training steps of `cfg.model` with global batch `batch` on

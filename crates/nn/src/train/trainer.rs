@@ -12,13 +12,13 @@ use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{load_checkpoint, save_checkpoint, save_weights, TrainState};
-use super::config::RunConfig;
+use super::config::{InputUpload, RunConfig};
 use super::loss::surrogate_loss;
 use super::loss_history::LossHistory;
 use super::non_finite;
 use super::parallel::{DataParallel, LossWeights};
 use super::step::{build_optimizer, train_step, train_step_checked};
-use crate::data::{loader_threads, split_by_simulation, HostBatch, Normalization, Pca, Prefetcher, SimulationSource, Splits, WindowSampler, WindowSpec};
+use crate::data::{events_to_tensor, loader_threads, split_by_simulation, HostBatch, Normalization, Pca, Prefetcher, SimulationSource, Splits, WindowSampler, WindowSpec};
 use crate::error::{NnError, Result};
 use crate::models::{ModelShape, Surrogate};
 
@@ -124,7 +124,11 @@ pub(crate) fn to_tensors(b: &HostBatch, device: &Device) -> (Tensor<3>, Tensor<3
 /// once, and copying it cost the training thread a fresh allocation and its page faults.
 pub(crate) fn into_tensors(b: HostBatch, device: &Device) -> (Tensor<3>, Tensor<3>) {
     let s = b.spec;
-    let x = Tensor::from_data(TensorData::new(b.inputs, [b.batch, s.channels(), s.window]), device);
+    let shape = [b.batch, s.channels(), s.window];
+    let x = match b.input_events {
+        None => Tensor::from_data(TensorData::new(b.inputs, shape), device),
+        Some(events) => events_to_tensor(events, shape, device),
+    };
     let y = Tensor::from_data(TensorData::new(b.targets, [b.batch, s.out_steps, s.n_targets()]), device);
     (x, y)
 }
@@ -167,7 +171,8 @@ pub fn prepare(cfg: &RunConfig, source: &dyn SimulationSource) -> Result<Prepare
             (true, None) => source.n_segments(),
         },
     };
-    let train = Arc::new(WindowSampler::new(source, &splits.train, spec, norm.clone(), pca.clone(), d.spike_fraction)?);
+    let events = d.input_upload == InputUpload::Events;
+    let train = Arc::new(WindowSampler::new(source, &splits.train, spec, norm.clone(), pca.clone(), d.spike_fraction)?.with_input_events(events));
     let val = Arc::new(WindowSampler::new(source, &splits.val, spec, norm.clone(), pca.clone(), d.spike_fraction)?);
     let shape = ModelShape { in_channels: spec.channels(), n_targets: spec.n_targets(), window: spec.window };
     Ok(Prepared { splits, norm, pca, train, val, spec, shape })
