@@ -133,30 +133,32 @@ fn replaying_a_batch_gives_the_same_loss_in_both_modes_without_dropout_or_batch_
     assert!((losses[0] - losses[1]).abs() <= 1e-5 * losses[0], "{text}");
 }
 
+/// Validation losses of every epoch of a `steps`-step run as configured and of the same run with
+/// the override `changed` (each in its own fresh run folder named by `tag`).
+fn val_losses_plain_and(changed: &str, steps: u64, tag: &str) -> (Vec<f64>, Vec<f64>) {
+    let dir = std::env::temp_dir().join(format!("lfdeep-nn-train-{tag}-{}", std::process::id()));
+    let mut out = Vec::new();
+    for extra in [&[][..], &[changed][..]] {
+        let _ = std::fs::remove_dir_all(&dir);
+        let s = run(&config(steps, extra), &dir, false);
+        assert_eq!(s.steps, steps);
+        out.push(s.epochs.iter().map(|e| e.val_loss).collect::<Vec<f64>>());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let b = out.pop().unwrap();
+    (out.pop().unwrap(), b)
+}
+
 #[test]
 fn checking_gradients_every_step_passes_a_finite_run_unchanged() {
-    let dir = std::env::temp_dir().join(format!("lfdeep-nn-train-checked-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let plain = run(&config(30, &[]), &dir, false);
-    let _ = std::fs::remove_dir_all(&dir);
-    let checked = run(&config(30, &["train.check_gradients=true"]), &dir, false);
-    assert_eq!(checked.steps, 30);
     // The same seed and data: the check reads the gradients but must not change the run.
-    let (a, b) = (plain.epochs.last().unwrap().val_loss, checked.epochs.last().unwrap().val_loss);
-    assert!((a - b).abs() <= 1e-6 * a.abs(), "val loss {a} unchecked, {b} checked");
-    let _ = std::fs::remove_dir_all(&dir);
+    let (plain, checked) = val_losses_plain_and("train.check_gradients=true", 30, "checked");
+    assert_eq!(plain, checked);
 }
 
 #[test]
 fn events_upload_trains_exactly_as_the_dense_upload() {
-    let dir = std::env::temp_dir().join(format!("lfdeep-nn-train-events-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let dense = run(&config(25, &[]), &dir, false);
-    let _ = std::fs::remove_dir_all(&dir);
-    let events = run(&config(25, &["data.input_upload=events"]), &dir, false);
     // Same 0/1 values on the device either way: the same arithmetic, the same run.
-    let a: Vec<f64> = dense.epochs.iter().map(|e| e.val_loss).collect();
-    let b: Vec<f64> = events.epochs.iter().map(|e| e.val_loss).collect();
-    assert_eq!(a, b);
-    let _ = std::fs::remove_dir_all(&dir);
+    let (dense, events) = val_losses_plain_and("data.input_upload=events", 25, "events");
+    assert_eq!(dense, events);
 }
