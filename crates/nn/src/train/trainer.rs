@@ -102,7 +102,8 @@ pub struct TrainSummary {
     #[serde(default)]
     pub batch_wait_seconds_per_step: f64,
     /// Of `seconds_per_step`: the mean time turning a host batch into device tensors on the
-    /// training thread (single device; on CUDA the host side of the upload).
+    /// training thread (single device). On CUDA Burn queues the copy, which then runs inside
+    /// the step (an H200 showed under 0.1 ms here for 131 MB TCN batches).
     #[serde(default)]
     pub upload_seconds_per_step: f64,
 }
