@@ -1,6 +1,7 @@
 //! Building blocks shared by the models.
 
 pub mod causal_conv;
+pub mod elu;
 pub mod grouped_linear;
 pub mod init;
 pub mod tcn_encoder;

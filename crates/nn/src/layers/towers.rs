@@ -1,9 +1,9 @@
 //! Per-task MLP towers (Linear–ELU–…–Linear → 1), every layer a [`GroupedLinear`].
 
 use burn::prelude::*;
-use burn::tensor::activation::elu;
 use rand_chacha::ChaCha8Rng;
 
+use super::elu::elu;
 use super::grouped_linear::{GroupedLinear, GroupedLinearConfig};
 
 #[derive(Config, Debug)]
