@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Which operation makes the teacher-forced models' training loss turn NaN on CUDA (issue #7):
-# the MH preset trained for NAN_S seconds (at most NAN_STEPS steps) once per variant, on one
-# small dataset, each run stopped by its first non-finite loss. The trainer's error then names
-# the step, the five losses before it, whether parameters or batch were already non-finite, and
-# the loss of the same batch replayed through the model from before the step.
+# Which operation makes a model's training loss turn NaN (issue #7): the MH preset trained for
+# NAN_S seconds (at most NAN_STEPS steps) once per variant, on one dataset, each run stopped by
+# its first non-finite loss. The trainer's error then names the step, the five losses before it,
+# whether parameters or batch were already non-finite, and the loss of the same batch replayed
+# through the model from before the step. Written to hunt the NaN of MH and MMoE on the H200; its
+# runs ruled out dropout, weight norm and weight decay, and `train.check_gradients=true` then
+# found the cause on the CPU (Burn's ELU backward, BENCHMARKS.md, eighth session). Kept to check
+# that a model trains through the batches that used to fail.
 #
 # Variants (NAN_VARIANTS, space-separated; the default runs all three):
 #   default          configs/mh.toml as it is (residual encoder, weight norm, dropout 0.2)
