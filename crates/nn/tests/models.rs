@@ -280,3 +280,18 @@ fn residual_encoder_without_weight_norm_drops_one_gain_per_output_channel_of_eac
     // conv1 and conv2 of each block: one gain per output channel, 2 · (4 + 3).
     assert_eq!(with - without, 2 * (4 + 3));
 }
+
+#[test]
+fn tower_gradients_stay_finite_when_a_hidden_pre_activation_is_far_above_88() {
+    use lfdeep_nn::layers::TowersConfig;
+    // e^88.7 overflows f32: an ELU that evaluates e^x for positive x gave NaN gradients here
+    // (the NaN that stopped MH and MMoE training at a data-dependent step).
+    let dev = Device::flex().autodiff();
+    let towers = TowersConfig::new(3, 4, vec![5]).init(&dev, &mut ChaCha8Rng::seed_from_u64(2));
+    let x = Tensor::<2>::from_data(TensorData::new(vec![500.0f32, -500.0, 800.0, 300.0, 1.0, 2.0, -3.0, 0.5], [2, 4]), &dev);
+    let y = towers.forward_shared(x);
+    let grads = GradientsParams::from_grads(y.powf_scalar(2.0).mean().backward(), &towers);
+    let (bad, ok) = lfdeep_nn::train::non_finite::gradient_finiteness(&towers, &grads);
+    assert!(bad.is_empty(), "non-finite gradients in {bad:?}");
+    assert_eq!(ok.len(), 4, "two layers, weight and bias each: {ok:?}");
+}
