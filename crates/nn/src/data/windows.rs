@@ -293,12 +293,15 @@ impl WindowSampler {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(index);
         let (xs, ys) = (self.spec.channels() * self.spec.window, self.spec.out_steps * self.spec.n_targets());
+        let as_events = self.input_events && batch * xs <= super::input_events::MAX_EVENT_VALUES;
         let mut targets = super::buffer::zeroed(batch * ys);
-        if self.input_events && batch * xs <= super::input_events::MAX_EVENT_VALUES {
-            let w = self.spec.window;
-            let mut events = Vec::new();
-            for b in 0..batch {
-                let (s, t0) = self.sample_window(&mut rng);
+        let mut inputs = if as_events { Vec::new() } else { super::buffer::zeroed(batch * xs) };
+        let mut events = Vec::new();
+        let w = self.spec.window;
+        for b in 0..batch {
+            let (s, t0) = self.sample_window(&mut rng);
+            let y = &mut targets[b * ys..(b + 1) * ys];
+            if as_events {
                 self.for_each_input_spike(s, t0, |c, t| {
                     let e = (b * xs + c * w + t) as i32;
                     // Two spikes of one synapse in one bin are one 1, as in the dense raster.
@@ -306,16 +309,12 @@ impl WindowSampler {
                         events.push(e);
                     }
                 });
-                self.fill_targets(s, t0, &mut targets[b * ys..(b + 1) * ys]);
+                self.fill_targets(s, t0, y);
+            } else {
+                self.fill_zeroed(s, t0, &mut inputs[b * xs..(b + 1) * xs], y);
             }
-            return HostBatch { batch, inputs: Vec::new(), input_events: Some(events), targets, spec: self.spec };
         }
-        let mut inputs = super::buffer::zeroed(batch * xs);
-        for b in 0..batch {
-            let (s, t0) = self.sample_window(&mut rng);
-            self.fill_zeroed(s, t0, &mut inputs[b * xs..(b + 1) * xs], &mut targets[b * ys..(b + 1) * ys]);
-        }
-        HostBatch { batch, inputs, input_events: None, targets, spec: self.spec }
+        HostBatch { batch, inputs, input_events: as_events.then_some(events), targets, spec: self.spec }
     }
 }
 

@@ -10,17 +10,18 @@ use burn::optim::GradientsParams;
 use burn::prelude::*;
 
 use super::config::RunConfig;
-use super::loss::surrogate_loss;
+use super::step::step_loss;
 use crate::models::Surrogate;
 
-/// Dotted module paths of the float parameters holding a non-finite value.
-#[derive(Default)]
-struct NonFiniteParams {
+/// Each float parameter's dotted path and a device flag: are all values of the parameter (or,
+/// with `grads`, of its gradient) finite. The flags are read back together, in one sync.
+struct FiniteFlags<'a> {
+    grads: Option<&'a GradientsParams>,
     path: Vec<String>,
-    found: Vec<String>,
+    flags: Vec<(String, Tensor<1, Bool>)>,
 }
 
-impl ModuleVisitor for NonFiniteParams {
+impl ModuleVisitor for FiniteFlags<'_> {
     fn enter_module(&mut self, name: &str, _container_type: &str) {
         self.path.push(name.to_string());
     }
@@ -30,27 +31,52 @@ impl ModuleVisitor for NonFiniteParams {
     }
 
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        if !all_finite(param.val()) {
+        let values = match self.grads {
+            None => Some(param.val()),
+            // A parameter without a gradient (frozen, or not reached by this loss) has nothing to check.
+            Some(g) => g.get::<D>(param.id),
+        };
+        if let Some(v) = values {
             let path = self.path.join(".");
-            self.found.push(if path.is_empty() { format!("parameter {}", param.id) } else { path });
+            let name = if path.is_empty() { format!("parameter {}", param.id) } else { path };
+            self.flags.push((name, v.is_finite().all()));
         }
     }
+}
+
+/// Dotted paths of the parameters of `model` holding a NaN or an infinity (with `grads`: whose
+/// gradient does), and of those that are finite, both in module order. One read from the device.
+fn finiteness<M: Module>(model: &M, grads: Option<&GradientsParams>) -> (Vec<String>, Vec<String>) {
+    let mut v = FiniteFlags { grads, path: Vec::new(), flags: Vec::new() };
+    model.visit(&mut v);
+    if v.flags.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let (names, flags): (Vec<String>, Vec<Tensor<1, Bool>>) = v.flags.into_iter().unzip();
+    // Read as floats: the form every backend's `into_data` converts from (bool storage differs).
+    let finite: Vec<bool> = Tensor::cat(flags, 0).float().into_data().try_to_vec_as::<f32>().expect("f32 flags").into_iter().map(|f| f > 0.5).collect();
+    let (ok, bad): (Vec<_>, Vec<_>) = names.into_iter().zip(finite).partition(|(_, f)| *f);
+    (bad.into_iter().map(|(n, _)| n).collect(), ok.into_iter().map(|(n, _)| n).collect())
 }
 
 fn all_finite<const D: usize>(t: Tensor<D>) -> bool {
     t.is_finite().all().into_scalar::<bool>()
 }
 
+/// The first 8 names, then how many more.
+fn name_list(names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
+    let more = if names.len() > shown.len() { format!(" and {} more", names.len() - shown.len()) } else { String::new() };
+    format!("{}{more}", shown.join(", "))
+}
+
 /// A sentence for the error: the non-finite parameters of `model` (the model before the step)
 /// and whether the batch `x` (inputs), `y` (targets) held non-finite values.
 pub fn describe<M: Module>(model: &M, x: &Tensor<3>, y: &Tensor<3>) -> String {
-    let mut v = NonFiniteParams::default();
-    model.visit(&mut v);
+    let (bad, _) = finiteness(model, None);
     let mut parts = Vec::new();
-    if !v.found.is_empty() {
-        let shown: Vec<&str> = v.found.iter().take(8).map(String::as_str).collect();
-        let more = if v.found.len() > shown.len() { format!(" and {} more", v.found.len() - shown.len()) } else { String::new() };
-        parts.push(format!("non-finite parameters before the step: {}{more}", shown.join(", ")));
+    if !bad.is_empty() {
+        parts.push(format!("non-finite parameters before the step: {}", name_list(&bad)));
     }
     if !all_finite(x.clone()) {
         parts.push("the batch's inputs hold non-finite values".into());
@@ -65,70 +91,29 @@ pub fn describe<M: Module>(model: &M, x: &Tensor<3>, y: &Tensor<3>) -> String {
     }
 }
 
-/// Each float parameter's dotted path and a device flag: are all values of its gradient finite.
-struct GradientFlags<'a> {
-    grads: &'a GradientsParams,
-    path: Vec<String>,
-    flags: Vec<(String, Tensor<1, Bool>)>,
-}
-
-impl ModuleVisitor for GradientFlags<'_> {
-    fn enter_module(&mut self, name: &str, _container_type: &str) {
-        self.path.push(name.to_string());
-    }
-
-    fn exit_module(&mut self, _name: &str, _container_type: &str) {
-        self.path.pop();
-    }
-
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        // A parameter without a gradient (frozen, or not reached by this loss) has nothing to check.
-        if let Some(g) = self.grads.get::<D>(param.id) {
-            self.flags.push((self.path.join("."), g.is_finite().all()));
-        }
-    }
-}
-
 /// Dotted paths of the parameters of `model` whose gradient in `grads` holds a NaN or an
 /// infinity, and of those whose gradient is finite (both in module order). One read from the
 /// device for the whole model.
 pub fn gradient_finiteness<M: Module>(model: &M, grads: &GradientsParams) -> (Vec<String>, Vec<String>) {
-    let mut v = GradientFlags { grads, path: Vec::new(), flags: Vec::new() };
-    model.visit(&mut v);
-    if v.flags.is_empty() {
-        return (Vec::new(), Vec::new());
-    }
-    let (names, flags): (Vec<String>, Vec<Tensor<1, Bool>>) = v.flags.into_iter().unzip();
-    // Read as floats: the form every backend's `into_data` converts from (bool storage differs).
-    let finite: Vec<bool> = Tensor::cat(flags, 0).float().into_data().try_to_vec_as::<f32>().expect("f32 flags").into_iter().map(|f| f > 0.5).collect();
-    let (ok, bad): (Vec<_>, Vec<_>) = names.into_iter().zip(finite).partition(|(_, f)| *f);
-    (bad.into_iter().map(|(n, _)| n).collect(), ok.into_iter().map(|(n, _)| n).collect())
+    finiteness(model, Some(grads))
 }
 
 /// The error sentence for a step whose gradients went non-finite though its loss did not.
 pub fn describe_gradients(step: u64, loss: f64, bad: &[String], ok: &[String]) -> String {
-    let list = |v: &[String]| {
-        let shown: Vec<&str> = v.iter().take(8).map(String::as_str).collect();
-        let more = if v.len() > shown.len() { format!(" and {} more", v.len() - shown.len()) } else { String::new() };
-        format!("{}{more}", shown.join(", "))
-    };
-    let finite = if ok.is_empty() { "none".to_string() } else { list(ok) };
+    let finite = if ok.is_empty() { "none".to_string() } else { name_list(ok) };
     format!(
         "the gradients of step {step} hold NaN or infinity though its loss ({loss}) is finite: the backward pass produced them. Non-finite: {}; finite: {finite}",
-        list(bad)
+        name_list(bad)
     )
 }
 
 /// The loss of batch (`x`, `y`) through `model` (the model before the step) once more: in
 /// training mode (fresh dropout masks) and in evaluation mode (no dropout, no autodiff).
 pub fn replay(model: &Surrogate, x: &Tensor<3>, y: &Tensor<3>, cfg: &RunConfig) -> String {
-    let t = &cfg.train;
-    let steps = y.dims()[1];
-    let loss = |pred: Tensor<3>, y: Tensor<3>| surrogate_loss(pred, y, t.spike_weight, t.soma_weight, t.dend_weight).total.into_scalar::<f32>();
-    let train = loss(model.forward_last(x.clone(), steps), y.clone());
+    let train = step_loss(model, cfg, x.clone(), y.clone()).into_scalar::<f32>();
     let plain = x.device().without_autodiff();
     let (xv, yv) = (Tensor::from_data(x.to_data(), &plain), Tensor::from_data(y.to_data(), &plain));
-    let eval = loss(model.valid().forward_last(xv, steps), yv);
+    let eval = step_loss(&model.valid(), cfg, xv, yv).into_scalar::<f32>();
     format!("the same batch through the same model again: loss {train} in training mode (new dropout masks), {eval} in evaluation mode")
 }
 

@@ -40,16 +40,22 @@ pub fn train_step(model: Surrogate, optim: &mut ModuleOptimizer, cfg: &RunConfig
 /// and the finite ones, before the optimiser can spread them into the parameters. The loss is
 /// read back here too.
 pub fn train_step_checked(model: Surrogate, optim: &mut ModuleOptimizer, cfg: &RunConfig, x: Tensor<3>, y: Tensor<3>, step: u64) -> Result<(Surrogate, f64)> {
-    let t = &cfg.train;
-    let out_steps = y.dims()[1];
-    let parts = surrogate_loss(model.forward_last(x, out_steps), y, t.spike_weight, t.soma_weight, t.dend_weight);
-    let loss = parts.total.clone().into_scalar::<f32>() as f64;
-    let grads = GradientsParams::from_grads(parts.total.backward(), &model);
+    let total = step_loss(&model, cfg, x, y);
+    let loss = total.clone().into_scalar::<f32>() as f64;
+    let grads = GradientsParams::from_grads(total.backward(), &model);
     let (bad, ok) = non_finite::gradient_finiteness(&model, &grads);
     if !bad.is_empty() && loss.is_finite() {
         return Err(NnError::Data(non_finite::describe_gradients(step, loss, &bad, &ok)));
     }
-    Ok((optim.step(t.lr_at(step), model, grads).enforce_constraints(), loss))
+    Ok((optim.step(cfg.train.lr_at(step), model, grads).enforce_constraints(), loss))
+}
+
+/// The surrogate loss of `model` on batch `x` [batch, channels, window] against `y` [batch,
+/// out_steps, targets], weighted as `cfg.train` says: what every training step minimises.
+pub(crate) fn step_loss(model: &Surrogate, cfg: &RunConfig, x: Tensor<3>, y: Tensor<3>) -> Tensor<1> {
+    let t = &cfg.train;
+    let out_steps = y.dims()[1];
+    surrogate_loss(model.forward_last(x, out_steps), y, t.spike_weight, t.soma_weight, t.dend_weight).total
 }
 
 /// Wall seconds of the three phases of one step, each ended by a device sync.
@@ -75,13 +81,11 @@ pub fn train_step_phases(model: Surrogate, optim: &mut ModuleOptimizer, cfg: &Ru
 
 /// The step itself; `mark` runs after the forward pass, the backward pass and the update.
 fn train_step_marked(model: Surrogate, optim: &mut ModuleOptimizer, cfg: &RunConfig, x: Tensor<3>, y: Tensor<3>, step: u64, mut mark: impl FnMut()) -> (Surrogate, Tensor<1>) {
-    let t = &cfg.train;
-    let out_steps = y.dims()[1];
-    let parts = surrogate_loss(model.forward_last(x, out_steps), y, t.spike_weight, t.soma_weight, t.dend_weight);
+    let total = step_loss(&model, cfg, x, y);
     mark();
-    let grads = GradientsParams::from_grads(parts.total.backward(), &model);
+    let grads = GradientsParams::from_grads(total.backward(), &model);
     mark();
-    let model = optim.step(t.lr_at(step), model, grads).enforce_constraints();
+    let model = optim.step(cfg.train.lr_at(step), model, grads).enforce_constraints();
     mark();
-    (model, parts.total)
+    (model, total)
 }
