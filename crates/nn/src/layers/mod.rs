@@ -2,6 +2,7 @@
 
 pub mod causal_conv;
 pub mod elu;
+pub mod encoder_group;
 pub mod grouped_linear;
 pub mod init;
 pub mod tcn_encoder;

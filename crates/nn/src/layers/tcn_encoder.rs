@@ -50,10 +50,10 @@ pub struct PlainLayer {
 
 #[derive(Module, Debug)]
 pub struct ResidualBlock {
-    conv1: CausalConv1d,
-    conv2: CausalConv1d,
-    downsample: Option<CausalConv1d>,
-    dropout: Dropout,
+    pub(crate) conv1: CausalConv1d,
+    pub(crate) conv2: CausalConv1d,
+    pub(crate) downsample: Option<CausalConv1d>,
+    pub(crate) dropout: Dropout,
 }
 
 #[derive(Module, Debug)]
@@ -64,7 +64,7 @@ pub enum TcnLayer {
 
 #[derive(Module, Debug)]
 pub struct TcnEncoder {
-    layers: Vec<TcnLayer>,
+    pub(crate) layers: Vec<TcnLayer>,
     out_channels: usize,
     receptive_field: usize,
 }

@@ -8,6 +8,10 @@
 //! task: the gate logits of every other task for that expert are −∞ in every forward pass, so
 //! those gate entries are exactly zero, and [`MmoeModel::enforce_exclusivity`] (called after
 //! every optimiser step) keeps the corresponding gate weights at exactly zero too.
+//!
+//! With `batched_encoders` (the default) the experts, and the compressor where it has the
+//! experts' shape, run as one group of stacked convolutions ([`crate::layers::encoder_group`]):
+//! the same arithmetic in one op per layer position instead of one per encoder.
 
 use burn::module::Param;
 use burn::prelude::*;
@@ -16,7 +20,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::mh::{flatten_window, lfdeep_encoder};
-use crate::layers::{init, TcnEncoder, TcnEncoderConfig, Towers, TowersConfig};
+use crate::layers::encoder_group::{can_group, forward_group};
+use crate::layers::{conv_algorithm_on, init, TcnEncoder, TcnEncoderConfig, Towers, TowersConfig};
 
 #[derive(Config, Debug)]
 pub struct MmoeConfig {
@@ -28,6 +33,10 @@ pub struct MmoeConfig {
     /// Fraction of experts made exclusive to one task (0: plain MMoE; MMoEEx: 0.5).
     #[config(default = 0.0)]
     pub exclusivity: f64,
+    /// Run the encoders as one group of stacked convolutions (same results as one by one,
+    /// fewer and larger ops); false: one encoder after the other.
+    #[config(default = true)]
+    pub batched_encoders: bool,
 }
 
 impl MmoeConfig {
@@ -85,6 +94,7 @@ impl MmoeConfig {
             window,
             num_experts: e,
             allowed,
+            batched_encoders: self.batched_encoders,
         };
         if model.has_exclusive() {
             model = model.enforce_exclusivity();
@@ -112,6 +122,9 @@ pub struct MmoeModel {
     /// and seed at init, so it is not a parameter.
     #[module(skip)]
     pub allowed: Vec<f32>,
+    /// From the config ([`MmoeConfig::batched_encoders`]), so not a parameter either.
+    #[module(skip)]
+    pub batched_encoders: bool,
 }
 
 impl MmoeModel {
@@ -126,7 +139,11 @@ impl MmoeModel {
 
     /// Gate probabilities [batch, tasks, experts].
     pub fn gates(&self, x: Tensor<3>) -> Tensor<3> {
-        let c = flatten_window(self.compressor.forward(x), self.window);
+        self.gates_from(flatten_window(self.compressor.forward(x), self.window))
+    }
+
+    /// Gate probabilities from the flattened compressor output c [batch, features].
+    fn gates_from(&self, c: Tensor<2>) -> Tensor<3> {
         let [k, f, e] = self.gate_weight.dims();
         let [b, _] = c.dims();
         let w = self.gate_weight.val().swap_dims(0, 1).reshape([f, k * e]);
@@ -140,20 +157,57 @@ impl MmoeModel {
         softmax(logits, 2)
     }
 
+    /// How many encoders [`Self::forward`] runs as one group: experts + compressor where they
+    /// all have one shape, the experts alone where the compressor differs, 0 when
+    /// `batched_encoders` is off or the experts cannot be grouped (plain blocks).
+    pub fn grouped_encoders(&self) -> usize {
+        if !self.batched_encoders {
+            return 0;
+        }
+        let experts: Vec<&TcnEncoder> = self.experts.iter().collect();
+        let mut all = experts.clone();
+        all.push(&self.compressor);
+        if can_group(&all) {
+            all.len()
+        } else if can_group(&experts) {
+            experts.len()
+        } else {
+            0
+        }
+    }
+
+    /// The flattened compressor output [batch, compressor features] and the experts' flattened
+    /// outputs before their bias [batch, experts, features], grouped where they can be.
+    fn encode(&self, x: Tensor<3>) -> (Tensor<2>, Tensor<3>) {
+        let algorithm = conv_algorithm_on(&x.device());
+        let e = self.num_experts;
+        let mut group: Vec<&TcnEncoder> = self.experts.iter().collect();
+        let flat = |h: Tensor<4>| {
+            let [b, g, c, t] = h.dims();
+            assert_eq!(t, self.window, "this model was built for {}-step windows, got {t}", self.window);
+            h.reshape([b, g, c * t])
+        };
+        let compressor = || flatten_window(self.compressor.forward(x.clone()), self.window);
+        match self.grouped_encoders() {
+            0 => {
+                let h = group.iter().map(|enc| flatten_window(enc.forward(x.clone()), self.window)).collect();
+                (compressor(), Tensor::stack::<3>(h, 1))
+            }
+            n if n == e => (compressor(), flat(forward_group(&group, x, algorithm))),
+            _ => {
+                group.push(&self.compressor);
+                let h = flat(forward_group(&group, x, algorithm));
+                let [b, _, f] = h.dims();
+                (h.clone().narrow(1, e, 1).reshape([b, f]), h.narrow(1, 0, e))
+            }
+        }
+    }
+
     /// x [batch, channels, window] → [batch, 1, targets].
     pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
-        let g = self.gates(x.clone());
-        let experts: Vec<Tensor<2>> = self
-            .experts
-            .iter()
-            .enumerate()
-            .map(|(i, enc)| {
-                let f = flatten_window(enc.forward(x.clone()), self.window);
-                let [_, nf] = f.dims();
-                relu(f + self.expert_bias.val().slice([i..i + 1, 0..nf]))
-            })
-            .collect();
-        let experts = Tensor::stack::<3>(experts, 1); // [b, e, f]
+        let (c, experts) = self.encode(x);
+        let g = self.gates_from(c);
+        let experts = relu(experts + self.expert_bias.val().unsqueeze_dim::<3>(0)); // [b, e, f]
         let h = g.matmul(experts) + self.task_bias.val().unsqueeze_dim::<3>(0); // [b, k, f]
         self.towers.forward(h).unsqueeze_dim(1)
     }
