@@ -34,9 +34,10 @@ pub struct MmoeConfig {
     #[config(default = 0.0)]
     pub exclusivity: f64,
     /// Run the encoders as one group of stacked convolutions (same results as one by one,
-    /// fewer and larger ops); false: one encoder after the other.
-    #[config(default = true)]
-    pub batched_encoders: bool,
+    /// fewer and larger ops); `Some(false)`: one encoder after the other. `None` (a config
+    /// without the key, e.g. a run saved before it existed) means on.
+    #[config(default = "None")]
+    pub batched_encoders: Option<bool>,
 }
 
 impl MmoeConfig {
@@ -94,7 +95,7 @@ impl MmoeConfig {
             window,
             num_experts: e,
             allowed,
-            batched_encoders: self.batched_encoders,
+            batched_encoders: self.batched_encoders.unwrap_or(true),
         };
         if model.has_exclusive() {
             model = model.enforce_exclusivity();
