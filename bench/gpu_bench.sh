@@ -126,7 +126,7 @@ make_fit_data() { # RESERVE: simulated once per script run; FIT_REUSE=1 keeps an
     fi
     rm -rf "$fit_data" "$fit_data-npy" "$fit_runs"
     run_step "fit: simulate $FIT_SIMS x $FIT_MS ms" "${FIT_SIM_S:-200}" "$1" \
-        "$BIN" simulate --out "$fit_data" simulations="$FIT_SIMS" duration_ms="$FIT_MS" seed=1
+        "$BIN" simulate --out "$fit_data" simulations="$FIT_SIMS" duration_ms="$FIT_MS" seed=1 threads="$(nproc)"
     run_step "fit: export npy" 60 "$1" "$BIN" dataset export "$fit_data" --npy "$fit_data-npy"
     fit_made=1
 }
@@ -312,6 +312,8 @@ if has fit; then
         run_step "fit: lfdeep evaluate $m" "${FIT_EVAL_S:-150}" 0 "$BIN" evaluate "$runs/$m" --data "$data" --device "$DEVICE" --max-sims "${FIT_EVAL_SIMS:-0}"
         cp "$runs/$m/eval/metrics.json" "$OUT/fit_${m}_lfdeep_eval.json" 2>/dev/null
         case " ${TORCH_FIT_MODELS:-tcn mmoe} " in *" $m "*)
+            # An incomplete store is refused by the export: say so rather than fail inside torch.
+            if [ ! -f "$data-npy/metadata.json" ]; then echo "=== fit: torch $m: skipped ($data-npy has no metadata.json: the export did not finish)"; continue; fi
             run_step "fit: torch $m ${FIT_S}s" $(( FIT_S + 60 )) 0 \
                 python3 bench/torch_bench.py fit --device cuda --data "$data-npy" --model "$m" --seconds "$FIT_S" \
                 --batch "$FIT_BATCH" --splits "$runs/$m/splits.json" --max-sims "${FIT_EVAL_SIMS:-0}" --out "$OUT/fit_${m}_torch.json" ;;
