@@ -126,7 +126,7 @@ make_fit_data() { # RESERVE: simulated once per script run; FIT_REUSE=1 keeps an
     fi
     rm -rf "$fit_data" "$fit_data-npy" "$fit_runs"
     run_step "fit: simulate $FIT_SIMS x $FIT_MS ms" "${FIT_SIM_S:-200}" "$1" \
-        "$BIN" simulate --out "$fit_data" simulations="$FIT_SIMS" duration_ms="$FIT_MS" seed=1 threads="$(nproc)"
+        "$BIN" simulate --out "$fit_data" simulations="$FIT_SIMS" duration_ms="$FIT_MS" seed=1
     run_step "fit: export npy" 60 "$1" "$BIN" dataset export "$fit_data" --npy "$fit_data-npy"
     fit_made=1
 }
