@@ -2,26 +2,13 @@
 //! evaluation of the causal sum y[o,t] = b[o] + Σ_c Σ_j W[o,c,j]·x[c, t − (k−1−j)·d] written out
 //! here in loops, and against Burn's for the gradients of a loss through each.
 
+mod common;
+
 use burn::prelude::*;
 use lfdeep_nn::layers::{CausalConv1dConfig, ConvAlgorithm};
-use rand::{Rng, SeedableRng};
+use common::{max_abs_diff, random, to_vec};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-
-fn random(shape: [usize; 3], seed: u64, device: &Device) -> Tensor<3> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let n: usize = shape.iter().product();
-    let v: Vec<f32> = (0..n).map(|_| rng.random_range(-1.0f32..1.0)).collect();
-    Tensor::from_data(TensorData::new(v, shape), device)
-}
-
-fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-    t.into_data().try_to_vec_as::<f32>().unwrap()
-}
-
-fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
-    assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
-}
 
 /// Cases: (in, out, kernel, dilation, weight norm).
 const CASES: [(usize, usize, usize, usize, bool); 4] = [(5, 3, 4, 1, false), (4, 6, 3, 2, true), (3, 2, 1, 1, false), (7, 4, 5, 3, false)];

@@ -11,24 +11,9 @@ use burn::prelude::*;
 use lfdeep_nn::layers::encoder_group::{can_group, forward_group};
 use lfdeep_nn::layers::{ConvAlgorithm, TcnBlockKind, TcnEncoder, TcnEncoderConfig};
 use lfdeep_nn::models::{MmoeConfig, ModelConfig, ModelShape, Surrogate};
-use rand::{Rng, SeedableRng};
+use common::{max_abs_diff, random, to_vec};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-
-fn random(shape: [usize; 3], seed: u64, device: &Device) -> Tensor<3> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let n: usize = shape.iter().product();
-    let v: Vec<f32> = (0..n).map(|_| rng.random_range(-1.0f32..1.0)).collect();
-    Tensor::from_data(TensorData::new(v, shape), device)
-}
-
-fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-    t.into_data().try_to_vec_as::<f32>().unwrap()
-}
-
-fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
-    assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
-}
 
 /// Residual encoders: with a 1×1 downsample in every block (6 inputs → 4 → 3), with none in
 /// the first (6 → 6, the shared input is the residual), and without weight norm.

@@ -1,6 +1,7 @@
 //! Shared test helpers: segment counts of real morphologies, small model configs.
 #![allow(dead_code)]
 
+use burn::prelude::*;
 use lfdeep_morph::{discretize, load_morphology, DiscretizeOptions, Region};
 use lfdeep_nn::layers::{TcnBlockKind, TcnEncoderConfig};
 
@@ -33,4 +34,22 @@ pub fn tiny_residual_encoder() -> TcnEncoderConfig {
 
 pub fn tiny_plain_encoder() -> TcnEncoderConfig {
     TcnEncoderConfig::new(vec![6, 6], vec![5, 3], vec![1, 2], TcnBlockKind::Plain)
+}
+
+/// Uniform(−1, 1) values of `shape`, the same for the same seed.
+pub fn random(shape: [usize; 3], seed: u64, device: &Device) -> Tensor<3> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let n: usize = shape.iter().product();
+    let v: Vec<f32> = (0..n).map(|_| rng.random_range(-1.0f32..1.0)).collect();
+    Tensor::from_data(TensorData::new(v, shape), device)
+}
+
+pub fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data().try_to_vec_as::<f32>().unwrap()
+}
+
+pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
 }
