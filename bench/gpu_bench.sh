@@ -35,12 +35,15 @@
 #          evaluated free-running on the same test simulations. FIT_SIM_S (200) limits the
 #          simulation (FIT_ONLY_DATA=1: simulate and export, train nothing), FIT_EVAL_S (150) each
 #          evaluation, FIT_EVAL_SIMS (0: all) the test simulations both sides evaluate;
-#          FIT_EXTRA adds overrides to lfdeep train (e.g. data.input_upload=events).
+#          FIT_EXTRA adds overrides to lfdeep train (e.g. data.input_upload=events); an entry
+#          `label:key=value,...` of FIT_MODELS (or WARM_FIT) is one more lfdeep run of the model
+#          its label starts with, with those overrides (tcn-events:data.input_upload=events).
 #   MODELS, BATCHES, DTYPES narrow the train stage (defaults: tcn,mmoe,mh,mmoeex; 128,32,256;
 #   "f32 bf16"); TORCH_MODELS, TORCH_DTYPES (f32,bf16) the torch stage; INFER_BATCHES the infer
 #   stage (1,16,256,1024,4096) and INFER_MEM_GB (60, GB) its lfdeep TCN chunk memory; TRAIN_S the time limit of each (model, dtype) train process (130);
 #   ELM_DTYPES (f32), ELM_S (35) the ELM's train processes.
-#   CONV=matmul|taps|shift|burn|auto (default auto) is passed to bench train/infer.
+#   CONV=matmul|taps|shift|burn|auto (default auto) is passed to bench train/infer; TRAIN_CONFIGS=DIR
+#   gives `warm` and `train` other presets (bench train --configs DIR).
 #   warm   (not in the default list) every model's kernels compiled at once: one cold `bench train` process per model,
 #          dtype and group of batch sizes (WARM_BATCHES, space-separated groups, default "128,64 32,256"; the ELM's
 #          WARM_ELM_BATCHES, default "32 256") and one `bench infer` per model, all in parallel, each
@@ -48,7 +51,8 @@
 #          `lfdeep kernels export` merges them into the bundle $KBUNDLE, `lfdeep kernels report`
 #          says where the compile time went, and the bundle is imported into the cache the later
 #          stages use. WARM_TRAIN="model:dtype:batches ..." names the `bench train` processes
-#          instead (e.g. "mmoe:bf16:128 mh:bf16:256"); WARM_INFER=0 drops the `bench infer` ones;
+#          instead (e.g. "mmoe:bf16:128 mh:bf16:256"; "none": no such process); WARM_INFER=0
+#          drops the `bench infer` ones;
 #          WARM_FIT="tcn mmoe ..." first simulates the `fit` dataset, then adds one process per
 #          model that trains two steps on it and evaluates (the fit stage's own kernels);
 #   fresh  (not in the default list) what a fresh machine with the bundle sees: an empty kernel cache and an empty CUDA
@@ -78,6 +82,9 @@ export LFDEEP_ROOT="$PWD"
 STAGES=" ${STAGES:-first conv profile torch train burnconv infer sim} "
 KBUNDLE="${KBUNDLE:-.kcache/lfdeep.bundle}"
 CONV="${CONV:-auto}"
+# TRAIN_CONFIGS=DIR: the presets `warm` and `train` time (bench train --configs), e.g. a copy of
+# configs/ with one key changed, to time a variant with the same binary.
+CONFIGS_ARG=(); [ -n "${TRAIN_CONFIGS:-}" ] && CONFIGS_ARG=(--configs "$TRAIN_CONFIGS")
 INFER_BATCHES="${INFER_BATCHES:-1,16,256,1024,4096}"
 # What decides the lfdeep TCN inference chunk shapes (kernels are compiled per shape): one list,
 # used by the infer stage and by its warm-up in `warm`, so the two compile the same kernels.
@@ -120,6 +127,14 @@ run_step() { # NAME WANT RESERVE CMD...
 # simulated on this machine's cores, and its NPY export for the PyTorch reference.
 FIT_SIMS="${FIT_SIMS:-48}" FIT_MS="${FIT_MS:-3000}" FIT_BATCH="${FIT_BATCH:-64}"
 fit_data="${TMPDIR:-/tmp}/fit-data"; fit_runs="${TMPDIR:-/tmp}/fit-runs"; fit_made=0
+# fit_spec SPEC: a FIT_MODELS / WARM_FIT entry, `model` or `label:override,override...` where the
+# label starts with the model's name and a dash (e.g. `tcn-events:data.input_upload=events`, a
+# second TCN run with that override beside the plain `tcn`). Sets label, model and overrides.
+fit_spec() {
+    label=${1%%:*}; model=${label%%-*}; overrides=()
+    [[ "$1" == *:* ]] && IFS=, read -ra overrides <<< "${1#*:}"
+    return 0
+}
 make_fit_data() { # RESERVE: simulated once per script run; FIT_REUSE=1 keeps an earlier call's
     if [ -d "$fit_data-npy" ] && { [ "$fit_made" = 1 ] || [ "${FIT_REUSE:-0}" = 1 ]; }; then
         echo "fit: reusing $fit_data ($(ls "$fit_data" | wc -l) entries)"; return
@@ -166,7 +181,8 @@ if has warm; then
     # The processes of `bench train`: WARM_TRAIN="model:dtype:batches ..." names them one by one;
     # without it, every model x dtype x batch group.
     specs="${WARM_TRAIN:-}"
-    if [ -z "$specs" ]; then
+    if [ "$specs" = none ]; then specs=""   # WARM_TRAIN=none: no `bench train` processes
+    elif [ -z "$specs" ]; then
         for dt in ${WARM_DTYPES:-${DTYPES:-f32 bf16}}; do
             for m in ${WARM_MODELS:-tcn mmoe mh mmoeex elm}; do
                 groups="${WARM_BATCHES:-128,64 32,256}"; [ "$m" = elm ] && groups="${WARM_ELM_BATCHES:-32 256}"
@@ -177,15 +193,16 @@ if has warm; then
     for spec in $specs; do
         IFS=: read -r m dt b <<< "$spec"
         name="train_${m}_${dt}_${b//,/-}"
-        warm_one "$name" "$BIN" bench train --device "$DEVICE" --dtype "$dt" --conv "$CONV" --models "$m" \
+        warm_one "$name" "$BIN" bench train --device "$DEVICE" --dtype "$dt" --conv "$CONV" --models "$m" "${CONFIGS_ARG[@]}" \
             --batch "$b" --steps 1 --warmup 0 --json "$OUT/warm/$name.json"
     done
     # WARM_FIT="tcn mmoe ...": the `fit` stage's own kernels (training at FIT_BATCH, validation,
     # teacher-forced and free-running evaluation) compiled by a two-step run on its dataset.
-    for m in ${WARM_FIT:-}; do
-        rm -rf "$fit_runs/warm_$m"
-        warm_one "fit_$m" bash -c '"$1" train "configs/$2.toml" --data "$3" --out "$4" --device "$5" batch_size="$6" max_steps=2 \
-            && "$1" evaluate "$4" --data "$3" --device "$5"' fit_warm "$BIN" "$m" "$fit_data" "$fit_runs/warm_$m" "$DEVICE" "$FIT_BATCH"
+    for spec in ${WARM_FIT:-}; do
+        fit_spec "$spec"
+        rm -rf "$fit_runs/warm_$label"
+        warm_one "fit_$label" bash -c '"$1" train "configs/$2.toml" --data "$3" --out "$4" --device "$5" batch_size="$6" max_steps=2 "${@:7}" \
+            && "$1" evaluate "$4" --data "$3" --device "$5" --max-sims 1 --no-free' fit_warm "$BIN" "$model" "$fit_data" "$fit_runs/warm_$label" "$DEVICE" "$FIT_BATCH" "${overrides[@]}"
     done
     if [ "${WARM_INFER:-1}" = 1 ]; then   # WARM_INFER=0: no `bench infer` processes
         warm_one infer_tcn_f32 "$BIN" bench infer --device "$DEVICE" --dtype f32 --conv "$CONV" --models tcn \
@@ -260,7 +277,7 @@ if has train; then
     for dt in ${DTYPES:-f32 bf16}; do
         for m in ${MODEL_LIST//,/ }; do
             run_step "train $m $dt" "${TRAIN_S:-130}" "$SIM_RESERVE_S" \
-                "$BIN" bench train --device "$DEVICE" --dtype $dt --conv "$CONV" --models "$m" --batch "${BATCHES:-128,32,256}" \
+                "$BIN" bench train --device "$DEVICE" --dtype $dt --conv "$CONV" --models "$m" "${CONFIGS_ARG[@]}" --batch "${BATCHES:-128,32,256}" \
                 --steps 10 --warmup 2 --json "$OUT/train_${m}_$dt.json"
         done
     done
@@ -303,14 +320,17 @@ if has fit; then
     data="$fit_data"; runs="$fit_runs"
     make_fit_data $(( 2 * FIT_S + 60 ))
     [ "${FIT_ONLY_DATA:-0}" = 1 ] && FIT_MODELS=""
-    for m in ${FIT_MODELS//,/ }; do
+    for spec in ${FIT_MODELS//,/ }; do
+        fit_spec "$spec"; m=$label
         rm -rf "$runs/$m"
         run_step "fit: lfdeep train $m ${FIT_S}s" $(( FIT_S + 40 )) 0 \
-            "$BIN" train "configs/$m.toml" --data "$data" --out "$runs/$m" --device "$DEVICE" \
-            batch_size="$FIT_BATCH" train.max_seconds="$FIT_S" ${FIT_EXTRA:-}
+            "$BIN" train "configs/$model.toml" --data "$data" --out "$runs/$m" --device "$DEVICE" \
+            batch_size="$FIT_BATCH" train.max_seconds="$FIT_S" ${FIT_EXTRA:-} "${overrides[@]}"
         cp "$runs/$m/metrics.csv" "$OUT/fit_${m}_lfdeep_metrics.csv" 2>/dev/null
         run_step "fit: lfdeep evaluate $m" "${FIT_EVAL_S:-150}" 0 "$BIN" evaluate "$runs/$m" --data "$data" --device "$DEVICE" --max-sims "${FIT_EVAL_SIMS:-0}"
         cp "$runs/$m/eval/metrics.json" "$OUT/fit_${m}_lfdeep_eval.json" 2>/dev/null
+        # The PyTorch reference trains once per model, after its first (plain) lfdeep run.
+        [ "$m" = "$model" ] || continue
         case " ${TORCH_FIT_MODELS:-tcn mmoe} " in *" $m "*)
             # An incomplete store is refused by the export: say so rather than fail inside torch.
             if [ ! -f "$data-npy/metadata.json" ]; then echo "=== fit: torch $m: skipped ($data-npy has no metadata.json: the export did not finish)"; continue; fi

@@ -3,6 +3,7 @@
 pub mod causal_conv;
 pub mod elu;
 pub mod encoder_group;
+pub mod folded_conv;
 pub mod grouped_linear;
 pub mod init;
 pub mod tcn_encoder;

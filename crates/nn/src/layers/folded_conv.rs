@@ -1,0 +1,66 @@
+//! Causal convolutions as matmuls with the batch folded into the matmul's columns.
+//!
+//! A convolution written as W · x with x [batch, in, time] and the kernel broadcast over the
+//! batch is a *batched* matmul: forward it is `batch` small products, and backward Burn's
+//! autodiff computes the kernel's gradient as one product per batch element
+//! ([batch, out·k, in] for the TCN's first layer: 128 × 4992 × 1278 values, 3.3 GB at batch 128)
+//! and then sums them over the batch. Here the input is laid out [G, in, batch·time] first
+//! (one copy of the layer's input), so each group's convolution is **one** matmul
+//! W [out·k or out, k·in or in] · x [.., batch·time] whose kernel gradient is one matmul
+//! with batch·time as its inner dimension: no per-sample gradients, no reduction over them.
+//!
+//! Both forms of [`super::causal_conv`] are here, for G groups of kernels applied to G groups
+//! of channels (G = 1 for a single convolution; the MMoE's grouped encoders use G = 6):
+//! - [`im2col`]: the k shifted copies of the padded input stacked on the channel axis;
+//! - [`shift`]: every tap's kernel against the unshifted input, then the tap-shifted sum.
+//!
+//! The arithmetic is that of the batched forms (each output sums the same products); the
+//! tests in `tests/causal_conv.rs` and `tests/encoder_group.rs` hold both to direct sums and to
+//! Burn's `conv1d` gradients.
+
+use burn::prelude::*;
+
+/// xp [batch, G, in, L] left-padded by (k − 1)·d, w [G, out, in, k] → [batch, G, out, t] with
+/// t = L − (k − 1)·d: group g's kernel applied to group g's channels, as one matmul per group
+/// of [out, k·in] against im2col columns [k·in, batch·t] (tap-major rows).
+pub fn im2col(xp: Tensor<4>, w: Tensor<4>, dilation: usize) -> Tensor<4> {
+    let [b, g, c, l] = xp.dims();
+    let [_, o, _, k] = w.dims();
+    let t = l - (k - 1) * dilation;
+    let xg = xp.permute([1, 2, 0, 3]); // [G, in, batch, L]
+    let cols = if k == 1 {
+        xg
+    } else {
+        Tensor::cat((0..k).map(|j| xg.clone().narrow(3, j * dilation, t)).collect(), 1) // [G, k·in, batch, t]
+    };
+    let w = w.swap_dims(2, 3).reshape([g, o, k * c]); // tap-major: column j·in + c
+    let y = w.matmul(cols.reshape([g, k * c, b * t])); // [G, out, batch·t]
+    y.reshape([g, o, b, t]).permute([2, 0, 1, 3])
+}
+
+/// As [`im2col`], computed as Z = W[(out, tap), in] · xp [.., batch·L] (one matmul per group,
+/// k·out rows: fewer than im2col's k·in where in > out), then y[.., τ] = Σ_j Z[(o, j), τ + j·d].
+///
+/// The shifted read is a reshape: a channel's block of Z is k rows of batch·L, tap-major, so
+/// Z[(o, j), β·L + τ + j·d] sits at j·(batch·L) + β·L + τ + j·d = j·(batch·L + d) + β·L + τ.
+/// Padding the block with k·d zeros and viewing it as [k, batch·L + d] puts it at [j, β·L + τ]
+/// (τ + j·d < L, so no read crosses into another tap's row); the sum over j is then one
+/// reduction, and the columns β·L + τ with τ ≥ t are dropped.
+pub fn shift(xp: Tensor<4>, w: Tensor<4>, dilation: usize) -> Tensor<4> {
+    let [b, g, c, l] = xp.dims();
+    let [_, o, _, k] = w.dims();
+    let d = dilation;
+    let t = l - (k - 1) * d;
+    let device = xp.device();
+    let w = w.swap_dims(2, 3).reshape([g, o * k, c]); // rows (o, j)
+    let xs = xp.permute([1, 2, 0, 3]).reshape([g, c, b * l]);
+    let z = w.matmul(xs); // [G, out·k, batch·L]
+    let y = if k == 1 {
+        z.reshape([g, o, b, l])
+    } else {
+        let z = z.reshape([g, o, k * b * l]);
+        let z = Tensor::cat(vec![z, Tensor::zeros([g, o, k * d], &device)], 2);
+        z.reshape([g, o, k, b * l + d]).narrow(3, 0, b * l).sum_dim(2).reshape([g, o, b, l])
+    };
+    y.narrow(3, 0, t).permute([2, 0, 1, 3])
+}
