@@ -5,7 +5,7 @@
 mod common;
 
 use burn::prelude::*;
-use lfdeep_nn::layers::{CausalConv1dConfig, ConvAlgorithm};
+use lfdeep_nn::layers::{folded_conv, CausalConv1dConfig, ConvAlgorithm};
 use common::{max_abs_diff, random, to_vec};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -75,6 +75,39 @@ fn every_algorithm_gives_burns_gradients() {
             for (name, a, m) in [("weight", &bw, &mw), ("bias", &bb, &mb), ("input", &bx, &mx)] {
                 let err = max_abs_diff(a, m);
                 assert!(err < 1e-4, "case {case} ({c_in}→{c_out}, k {k}, d {d}, weight norm {wn}), {alg:?}: {name} gradients differ from Burn's by {err}");
+            }
+        }
+    }
+}
+
+/// The batch-folded forms (taken in bf16/f16) against the batched ones (f32): the same outputs
+/// and the same kernel and input gradients, here in f32 on the CPU by calling them directly.
+#[test]
+fn folded_forms_give_the_batched_outputs_and_gradients() {
+    let device = Device::flex().autodiff();
+    let (b, t) = (3, 11);
+    for (case, &(c_in, c_out, k, d, wn)) in CASES.iter().enumerate() {
+        let mut rng = ChaCha8Rng::seed_from_u64(case as u64);
+        let conv = CausalConv1dConfig::new(c_in, c_out, k).with_dilation(d).with_weight_norm(wn).init(&device, &mut rng);
+        let r = random([b, c_out, t], 500 + case as u64, &device);
+        let run = |form: &str| {
+            let x = random([b, c_in, t], 400 + case as u64, &device).require_grad();
+            let xp = Tensor::cat(vec![Tensor::zeros([b, c_in, (k - 1) * d], &device), x.clone()], 2).unsqueeze_dim::<4>(1);
+            let w = conv.effective_weight().unsqueeze_dim::<4>(0);
+            let y = match form {
+                "im2col" => folded_conv::im2col(xp, w, d).reshape([b, c_out, t]) + conv.bias.val().reshape([1, c_out, 1]),
+                "shift" => folded_conv::shift(xp, w, d).reshape([b, c_out, t]) + conv.bias.val().reshape([1, c_out, 1]),
+                _ => conv.forward_with(x.clone(), ConvAlgorithm::Matmul),
+            };
+            let g = (y.clone() * r.clone()).sum().backward();
+            (to_vec(y), to_vec(conv.weight.val().grad(&g).unwrap()), to_vec(x.grad(&g).unwrap()))
+        };
+        let (yb, wb, xb) = run("batched");
+        for form in ["im2col", "shift"] {
+            let (yf, wf, xf) = run(form);
+            for (name, a, f) in [("output", &yb, &yf), ("weight gradient", &wb, &wf), ("input gradient", &xb, &xf)] {
+                let err = max_abs_diff(a, f);
+                assert!(err < 1e-4, "case {case} ({c_in}→{c_out}, k {k}, d {d}), folded {form}: {name} differs by {err}");
             }
         }
     }

@@ -20,9 +20,11 @@
 //!   `Auto` against 92.4 ms with im2col everywhere, and inference at batch 256 ran.
 //! - `Taps`: one matmul per tap, summed (no k-fold copy; k launches); not yet timed on a GPU.
 //!
-//! im2col and `Shift` fold the batch into the matmul's columns ([`super::folded_conv`]): one
-//! matmul per layer instead of one per batch element, so the kernel's gradient is one matmul
-//! over batch × time rather than per-sample gradients summed afterwards.
+//! In bf16/f16, im2col and `Shift` fold the batch into the matmul's columns
+//! ([`super::folded_conv`]): one matmul per layer instead of one per batch element, so the
+//! kernel's gradient is one matmul over batch × time rather than per-sample gradients summed
+//! afterwards. Measured on an H100 (BENCHMARKS.md, eleventh session) that made the TCN's bf16
+//! step 1.45× faster but its f32 step 1.22× slower, so f32 keeps the batched matmuls.
 
 use burn::module::Param;
 use burn::prelude::*;
@@ -111,7 +113,7 @@ pub fn auto_algorithm_for(in_ch: usize, out_ch: usize) -> ConvAlgorithm {
 
 /// Scratch values per batch element and time step that one layer's forward pass holds beside its
 /// input and output, by algorithm (for sizing chunks of long sequences): im2col's k·in stacked
-/// columns; one shifted input copy per tap; `Shift`'s input laid out batch-folded (in), its k·out
+/// columns; one shifted input copy per tap; `Shift`'s input laid out batch-folded (in; bf16/f16), its k·out
 /// product rows and their padded copy.
 pub fn scratch_per_step(algorithm: ConvAlgorithm, in_ch: usize, out_ch: usize, kernel_size: usize) -> usize {
     match algorithm {
@@ -232,15 +234,32 @@ impl CausalConv1d {
         };
         match algorithm {
             ConvAlgorithm::Burn => conv1d(x, self.effective_weight(), Some(self.bias.val()), ConvOptions::new([1], [0], [self.dilation], 1)),
-            ConvAlgorithm::Matmul | ConvAlgorithm::Auto => self.forward_im2col(x),
+            ConvAlgorithm::Matmul | ConvAlgorithm::Auto if folded_conv::folds(&x) => self.forward_im2col(x),
+            ConvAlgorithm::Matmul | ConvAlgorithm::Auto => self.forward_im2col_batched(x, t),
             ConvAlgorithm::Taps => self.forward_taps(x, t),
-            ConvAlgorithm::Shift => self.forward_shift(x),
+            ConvAlgorithm::Shift if folded_conv::folds(&x) => self.forward_shift(x),
+            ConvAlgorithm::Shift => self.forward_shift_batched(x, t),
         }
     }
 
-    /// im2col on the left-padded input xp [batch, in, time + history]: column block j holds
-    /// xp[.., j·d .. j·d + time] (tap j), so y = W' · cols with W' [out, k·in] tap-major; one
-    /// matmul with the batch folded into its columns ([`folded_conv::im2col`]).
+    /// f32: im2col on the left-padded input xp [batch, in, time + history]: column block j holds
+    /// xp[.., j·d .. j·d + time] (tap j), so y = W' · cols with W' [out, k·in] tap-major.
+    fn forward_im2col_batched(&self, xp: Tensor<3>, t: usize) -> Tensor<3> {
+        let k = self.kernel_size;
+        let w = self.effective_weight(); // [o, c, k]
+        let [o, c, _] = w.dims();
+        let cols = if k == 1 {
+            xp
+        } else {
+            let taps = (0..k).map(|j| xp.clone().narrow(2, j * self.dilation, t)).collect();
+            Tensor::cat(taps, 1) // [b, k·c, t]
+        };
+        let w = w.swap_dims(1, 2).reshape([1, o, k * c]); // [1, o, k·c], tap-major
+        w.matmul(cols) + self.bias.val().reshape([1, o, 1])
+    }
+
+    /// bf16/f16: im2col as [`Self::forward_im2col_batched`], one matmul with the batch folded
+    /// into its columns ([`folded_conv::im2col`]).
     fn forward_im2col(&self, xp: Tensor<3>) -> Tensor<3> {
         let y = folded_conv::im2col(xp.unsqueeze_dim::<4>(1), self.effective_weight().unsqueeze_dim::<4>(0), self.dilation);
         self.squeeze_group(y)
@@ -258,7 +277,28 @@ impl CausalConv1d {
         y
     }
 
-    /// Z = W[(o, j), c] · xp, one matmul with the batch folded into its columns (out·k rows),
+    /// f32: Z = W[(o, j), c] · xp [batch, out·k, time + history], then y[o, t] = b[o] + Σ_j Z[(o, j),
+    /// j·d + t]. The shifted read is a reshape: row j of a channel's flat k·L block (L = time +
+    /// history) starts at j·L; padding the block to k·(L + d) and viewing it as [k, L + d] puts
+    /// Z[(o, j), j·d + t] at [j, t], since j·(L + d) + t = j·L + j·d + t. All of it is plain
+    /// tensor ops, so autodiff gives the weight gradient as one matmul too.
+    fn forward_shift_batched(&self, xp: Tensor<3>, t: usize) -> Tensor<3> {
+        let w = self.effective_weight(); // [o, c, k]
+        let [o, c, k] = w.dims();
+        let [b, _, l] = xp.dims();
+        let w = w.swap_dims(1, 2).reshape([1, o * k, c]); // rows (o, j)
+        let z = w.matmul(xp); // [b, o·k, L]
+        let y = if k == 1 {
+            z.narrow(2, 0, t)
+        } else {
+            let d = self.dilation;
+            let z = z.reshape([b, o, k * l]);
+            let z = Tensor::cat(vec![z, Tensor::zeros([b, o, k * d], &self.bias.device())], 2);
+            z.reshape([b, o, k, l + d]).narrow(3, 0, t).sum_dim(2).reshape([b, o, t])
+        };
+        y + self.bias.val().reshape([1, o, 1])
+    }
+    /// bf16/f16: Z = W[(o, j), c] · xp, one matmul with the batch folded into its columns (out·k rows),
     /// then y[o, t] = b[o] + Σ_j Z[(o, j), j·d + t], the shifted read done as a reshape
     /// ([`folded_conv::shift`]). All of it is plain tensor ops, so autodiff gives the weight
     /// gradient as one matmul too.

@@ -10,8 +10,8 @@
 //! - the first layer reads the shared input x [batch, in, time]: its G kernels are one
 //!   [G·out, in, k] kernel, one matmul over all groups;
 //! - later layers hold activations [batch, G, channels, time] and apply group g's kernel to
-//!   group g's channels: one matmul per group, batched over the G groups, with the batch folded
-//!   into its columns (`Shift` form, [`super::folded_conv`]), or one grouped `conv1d` (`Burn`).
+//!   group g's channels: one batched matmul (`Shift` form; in bf16/f16 one matmul per group with
+//!   the batch folded into its columns, [`super::folded_conv`]) or one grouped `conv1d` (`Burn`).
 //!
 //! The arithmetic is the same as running the encoders one by one (each output channel sums
 //! the same products); the parameters stay each encoder's own, so checkpoints, initialisation
@@ -137,16 +137,33 @@ impl Input {
                 let y = conv1d(xp, s.weight.clone().reshape([g * o, c, k]), Some(s.bias.clone().reshape([g * o])), ConvOptions::new([1], [0], [s.dilation], g));
                 y.reshape([b, g, o, t])
             }
-            (Input::Shared(x), _) => {
+            (Input::Shared(x), _) if folded_conv::folds(x) => {
                 // Rows (g, o, tap): one matmul for every group's every tap.
                 let [b, _, t] = x.dims();
                 let xp = pad_left(x.clone(), pad).unsqueeze_dim::<4>(1); // [b, 1, c, L]
                 let y = folded_conv::shift(xp, s.weight.clone().reshape([1, g * o, c, k]), s.dilation);
                 y.reshape([b, g, o, t]) + s.bias.clone().reshape([1, g, o, 1])
             }
-            (Input::Grouped(x), _) => {
+            (Input::Grouped(x), _) if folded_conv::folds(x) => {
                 let xp = pad_left(x.clone(), pad); // [b, g, c, L]
                 folded_conv::shift(xp, s.weight.clone(), s.dilation) + s.bias.clone().reshape([1, g, o, 1])
+            }
+            (Input::Shared(x), _) => {
+                let [b, _, t] = x.dims();
+                let xp = pad_left(x.clone(), pad); // [b, c, L]
+                let l = t + pad;
+                // Rows (g, o, tap): one matmul for every group's every tap.
+                let w = s.weight.clone().swap_dims(2, 3).reshape([1, g * o * k, c]);
+                let z = w.matmul(xp).reshape([b, g, o, k * l]);
+                shifted_sum(z, k, t, s.dilation) + s.bias.clone().reshape([1, g, o, 1])
+            }
+            (Input::Grouped(x), _) => {
+                let [b, _, _, t] = x.dims();
+                let xp = pad_left(x.clone(), pad); // [b, g, c, L]
+                let l = t + pad;
+                let w = s.weight.clone().swap_dims(2, 3).reshape([1, g, o * k, c]);
+                let z = w.matmul(xp).reshape([b, g, o, k * l]);
+                shifted_sum(z, k, t, s.dilation) + s.bias.clone().reshape([1, g, o, 1])
             }
         }
     }
@@ -161,4 +178,19 @@ fn pad_left<const D: usize>(x: Tensor<D>, pad: usize) -> Tensor<D> {
     shape[D - 1] = pad;
     let zeros = Tensor::zeros(shape, &x.device());
     Tensor::cat(vec![zeros, x], D - 1)
+}
+
+/// z [batch, G, out, k·L] holds, per channel, the k taps' products over the padded time
+/// L = t + (k − 1)·d, tap-major; y[.., τ] = Σ_j z[.., j·L + j·d + τ] for τ < t. As in
+/// `CausalConv1d::forward_shift_batched`: padding each k·L block by k·d and viewing it as [k, L + d]
+/// puts z[j·L + j·d + τ] at [j, τ].
+fn shifted_sum(z: Tensor<4>, k: usize, t: usize, d: usize) -> Tensor<4> {
+    let [b, g, o, kl] = z.dims();
+    if k == 1 {
+        return z.narrow(3, 0, t);
+    }
+    let l = kl / k;
+    let zeros = Tensor::zeros([b, g, o, k * d], &z.device());
+    let z = Tensor::cat(vec![z, zeros], 3);
+    z.reshape([b, g, o, k, l + d]).narrow(4, 0, t).sum_dim(3).reshape([b, g, o, t])
 }

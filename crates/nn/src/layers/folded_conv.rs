@@ -9,7 +9,7 @@
 //! W [out·k or out, k·in or in] · x [.., batch·time] whose kernel gradient is one matmul
 //! with batch·time as its inner dimension: no per-sample gradients, no reduction over them.
 //!
-//! Both forms of [`super::causal_conv`] are here, for G groups of kernels applied to G groups
+//! Used in bf16/f16 ([`folds`]). Both forms of [`super::causal_conv`] are here, for G groups of kernels applied to G groups
 //! of channels (G = 1 for a single convolution; the MMoE's grouped encoders use G = 6):
 //! - [`im2col`]: the k shifted copies of the padded input stacked on the channel axis;
 //! - [`shift`]: every tap's kernel against the unshifted input, then the tap-shifted sum.
@@ -19,6 +19,15 @@
 //! Burn's `conv1d` gradients.
 
 use burn::prelude::*;
+use burn::tensor::DType;
+
+/// Whether the convolutions of `x` run folded: in bf16 and f16. Measured on an H100 (heuristic
+/// matmul, BENCHMARKS.md eleventh session), folding made the TCN's bf16 training step 1.45×
+/// faster (142.4 → 98.1 ms at batch 128) but its f32 step 1.22× slower (83.7 → 102.4 ms), so f32
+/// keeps the batched forms of `causal_conv` and `encoder_group`.
+pub fn folds<const D: usize>(x: &Tensor<D>) -> bool {
+    matches!(x.dtype(), DType::BF16 | DType::F16)
+}
 
 /// xp [batch, G, in, L] left-padded by (k − 1)·d, w [G, out, in, k] → [batch, G, out, t] with
 /// t = L − (k − 1)·d: group g's kernel applied to group g's channels, as one matmul per group
