@@ -625,7 +625,11 @@ def cmd_fit(a):
     t_load = time.perf_counter()
     ds = Dataset(a.data)
     train, val, test, split_src = split_sims(ds.n_sims, a.val_fraction, a.test_fraction, a.seed, a.splits)
-    if a.max_sims:  # the first N of the split's order, as `lfdeep evaluate --max-sims N`
+    # `lfdeep evaluate` sorts the test indices before `--max-sims N` keeps the first N: the same
+    # order here, so both sides evaluate the same simulations (until 2026-12-07 this took the
+    # first N in the split's shuffled order, i.e. other simulations whenever N < all).
+    test = sorted(test)
+    if a.max_sims:
         test = test[:a.max_sims]
     norm = Norm(ds, train)
     teacher = cfg["mode"] == "teacher"
@@ -726,7 +730,7 @@ def main(argv=None):
     s.add_argument("--lr", type=float, help="override the config's learning rate")
     s.add_argument("--eval-ms", type=int, help="evaluate only the first N ms of each test simulation")
     s.add_argument("--max-sims", type=int, default=0,
-                   help="evaluate at most the first N test simulations (0: all), as lfdeep evaluate --max-sims")
+                   help="evaluate at most the first N test simulations in index order (0: all), as lfdeep evaluate --max-sims")
     s.add_argument("--loader-threads", type=int, default=0,
                    help="threads assembling batches (0: lfdeep's default, cores - 1 capped at 8)")
     s.set_defaults(fn=cmd_fit)
