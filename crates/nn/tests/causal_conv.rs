@@ -122,8 +122,8 @@ fn peak_values_per_step_counts_every_convolution_of_a_block() {
     let plain = TcnEncoderConfig::new(vec![128, 128], vec![39, 20], vec![1, 1], TcnBlockKind::Plain);
     // Layer 1: 1278 + 128 + 1278·39 im2col rows; layer 2: 128 + 128 + 128·20.
     assert_eq!(plain.peak_values_per_step(1278, ConvAlgorithm::Matmul), 1278 + 128 + 1278 * 39);
-    // Shift: the batch-folded input copy and 2·out·k scratch rows.
-    assert_eq!(plain.peak_values_per_step(1278, ConvAlgorithm::Shift), 1278 + 128 + 1278 + 2 * 128 * 39);
+    // Shift: 2·out·k scratch rows.
+    assert_eq!(plain.peak_values_per_step(1278, ConvAlgorithm::Shift), 1278 + 128 + 2 * 128 * 39);
     let expanding = TcnEncoderConfig::new(vec![8, 64], vec![10, 10], vec![1, 2], TcnBlockKind::Residual);
     // Block 1: 4 + 2·8 + 8 live, scratch max(4·10, 8·10, 4·1) = 80 → 108.
     // Block 2: 8 + 2·64 + 64 live, scratch max(8·10, 64·10, 8·1) = 640 → 840.

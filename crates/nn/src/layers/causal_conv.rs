@@ -113,14 +113,14 @@ pub fn auto_algorithm_for(in_ch: usize, out_ch: usize) -> ConvAlgorithm {
 
 /// Scratch values per batch element and time step that one layer's forward pass holds beside its
 /// input and output, by algorithm (for sizing chunks of long sequences): im2col's k·in stacked
-/// columns; one shifted input copy per tap; `Shift`'s input laid out batch-folded (in; bf16/f16), its k·out
-/// product rows and their padded copy.
+/// columns; one shifted input copy per tap; `Shift`'s k·out product rows and their padded copy.
+/// (The folded forms of bf16/f16 also copy the input once, at half the bytes; not counted.)
 pub fn scratch_per_step(algorithm: ConvAlgorithm, in_ch: usize, out_ch: usize, kernel_size: usize) -> usize {
     match algorithm {
         ConvAlgorithm::Burn => 0,
         ConvAlgorithm::Matmul => in_ch * kernel_size,
         ConvAlgorithm::Taps => in_ch + out_ch,
-        ConvAlgorithm::Shift => in_ch + 2 * out_ch * kernel_size,
+        ConvAlgorithm::Shift => 2 * out_ch * kernel_size,
         ConvAlgorithm::Auto => scratch_per_step(auto_algorithm_for(in_ch, out_ch), in_ch, out_ch, kernel_size),
     }
 }
@@ -298,6 +298,7 @@ impl CausalConv1d {
         };
         y + self.bias.val().reshape([1, o, 1])
     }
+
     /// bf16/f16: Z = W[(o, j), c] · xp, one matmul with the batch folded into its columns (out·k rows),
     /// then y[o, t] = b[o] + Σ_j Z[(o, j), j·d + t], the shifted read done as a reshape
     /// ([`folded_conv::shift`]). All of it is plain tensor ops, so autodiff gives the weight
