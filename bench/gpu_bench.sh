@@ -54,7 +54,8 @@
 #          instead (e.g. "mmoe:bf16:128 mh:bf16:256"; "none": no such process); WARM_INFER=0
 #          drops the `bench infer` ones;
 #          WARM_FIT="tcn mmoe ..." first simulates the `fit` dataset, then adds one process per
-#          model that trains two steps on it and evaluates (the fit stage's own kernels);
+#          model that trains two steps on it and evaluates one test simulation teacher-forced (the
+#          fit stage's own kernels; the free-running rollout compiles in the evaluation itself);
 #   fresh  (not in the default list) what a fresh machine with the bundle sees: an empty kernel cache and an empty CUDA
 #          driver cache, `lfdeep kernels import $KBUNDLE` timed, then the first step of the TCN
 #          and of the MMoE (batch 128) in fresh processes;

@@ -113,6 +113,26 @@ fn folded_forms_give_the_batched_outputs_and_gradients() {
     }
 }
 
+/// A G-group folded call applies group g's kernel to group g's channels only: each group of the
+/// result equals the same form run on that group alone (G = 1, held to the batched forms above).
+#[test]
+fn folded_groups_stay_apart() {
+    let device = Device::flex();
+    let (b, g, c_in, c_out, k, d, t) = (2, 3, 4, 5, 3, 2, 9);
+    let l = t + (k - 1) * d;
+    let xp = random([b * g, c_in, l], 600, &device).reshape([b, g, c_in, l]);
+    let w = random([g * c_out, c_in, k], 601, &device).reshape([g, c_out, c_in, k]);
+    for (name, form) in [("im2col", folded_conv::im2col as fn(Tensor<4>, Tensor<4>, usize) -> Tensor<4>), ("shift", folded_conv::shift)] {
+        let all = form(xp.clone(), w.clone(), d);
+        assert_eq!(all.dims(), [b, g, c_out, t]);
+        for gi in 0..g {
+            let alone = form(xp.clone().narrow(1, gi, 1), w.clone().narrow(0, gi, 1), d);
+            let err = max_abs_diff(&to_vec(all.clone().narrow(1, gi, 1)), &to_vec(alone));
+            assert!(err < 1e-5, "folded {name}: group {gi} differs from the group run alone by {err}");
+        }
+    }
+}
+
 /// The peak of an inference pass, by hand: Plain layers hold input + output + scratch; a
 /// Residual block holds input, both convs' outputs, the downsampled skip, and the largest scratch
 /// of its three convolutions, which for an expanding block is the second conv's.

@@ -9,14 +9,15 @@
 //! W [out·k or out, k·in or in] · x [.., batch·time] whose kernel gradient is one matmul
 //! with batch·time as its inner dimension: no per-sample gradients, no reduction over them.
 //!
-//! Used in bf16/f16 ([`folds`]). Both forms of [`super::causal_conv`] are here, for G groups of kernels applied to G groups
-//! of channels (G = 1 for a single convolution; the MMoE's grouped encoders use G = 6):
+//! Used in bf16/f16 ([`folds`]). Both forms of [`super::causal_conv`] are here, for G groups
+//! of kernels applied to G groups of channels (G = 1 for a single convolution; the MMoE's
+//! grouped encoders use G = 6):
 //! - [`im2col`]: the k shifted copies of the padded input stacked on the channel axis;
 //! - [`shift`]: every tap's kernel against the unshifted input, then the tap-shifted sum.
 //!
-//! The arithmetic is that of the batched forms (each output sums the same products); the
-//! tests in `tests/causal_conv.rs` and `tests/encoder_group.rs` hold both to direct sums and to
-//! Burn's `conv1d` gradients.
+//! The arithmetic is that of the batched forms (each output sums the same products);
+//! `tests/causal_conv.rs` holds both forms to the batched ones (outputs, kernel and input
+//! gradients), and each group of a G-group call to the same call on that group alone.
 
 use burn::prelude::*;
 use burn::tensor::DType;
