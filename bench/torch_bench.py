@@ -195,7 +195,8 @@ def cmd_train(a):
                            steps=a.steps, warmup=a.warmup, out_steps=out_steps)
                 model = opt = x = y = None
                 try:
-                    model = tm.build(name, a.synapses, a.segments, window).to(dev).train()
+                    model = tm.build(name, a.synapses, a.segments, window, a.tcn_layers).to(dev).train()
+                    rec["tcn_layers"] = a.tcn_layers
                     rec["params"] = tm.lfdeep_param_count(model)
                     cfg = CONFIGS[name]
                     opt = make_optimizer(model, cfg["lr"], cfg["weight_decay"])
@@ -696,6 +697,8 @@ def main(argv=None):
     s.add_argument("--dtypes", default="f32,bf16")
     s.add_argument("--tcn-window", type=int, default=400)
     s.add_argument("--tcn-burn-in", type=int, default=152)
+    s.add_argument("--tcn-layers", type=int, default=None,
+                   help="keep the TCN preset's first N layers only (1: the 1278-input first layer alone)")
     s.add_argument("--mmoe-window", type=int, default=100)
     s.add_argument("--warmup", type=int, default=5)
     s.add_argument("--steps", type=int, default=20)

@@ -244,12 +244,21 @@ def lfdeep_param_count(model: nn.Module) -> int:
     return n
 
 
-def build(model: str, n_synapses: int = 1278, n_segments: int = 639, window: int = 100) -> nn.Module:
+def build(model: str, n_synapses: int = 1278, n_segments: int = 639, window: int = 100,
+          tcn_layers: int | None = None) -> nn.Module:
     """The preset models for a cell with `n_synapses` inputs and `n_segments` dendritic targets.
-    tcn: inputs mode (synapses only); mmoe: teacher mode (synapses + segments + soma)."""
+    tcn: inputs mode (synapses only); mmoe: teacher mode (synapses + segments + soma).
+    `tcn_layers` keeps only the TCN preset's first N layers (to time the first layer apart)."""
     n_targets = 2 + n_segments
     if model == "tcn":
-        return TcnModel(n_synapses, n_targets)
+        if tcn_layers is None:
+            return TcnModel(n_synapses, n_targets)
+        if not 1 <= tcn_layers <= len(TCN_PRESET["channels"]):
+            raise ValueError(f"tcn_layers must be 1..{len(TCN_PRESET['channels'])}, got {tcn_layers}")
+        enc = dict(TCN_PRESET)
+        for k in ("channels", "kernel_sizes", "dilations"):
+            enc[k] = TCN_PRESET[k][:tcn_layers]
+        return TcnModel(n_synapses, n_targets, encoder=enc)
     if model == "mmoe":
         return MmoeModel(n_synapses + n_segments + 1, n_targets, window)
     raise ValueError(f"model must be tcn or mmoe, got {model!r}")
