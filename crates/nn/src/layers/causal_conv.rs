@@ -278,25 +278,15 @@ impl CausalConv1d {
     }
 
     /// f32: Z = W[(o, j), c] · xp [batch, out·k, time + history], then y[o, t] = b[o] + Σ_j Z[(o, j),
-    /// j·d + t]. The shifted read is a reshape: row j of a channel's flat k·L block (L = time +
-    /// history) starts at j·L; padding the block to k·(L + d) and viewing it as [k, L + d] puts
-    /// Z[(o, j), j·d + t] at [j, t], since j·(L + d) + t = j·L + j·d + t. All of it is plain
-    /// tensor ops, so autodiff gives the weight gradient as one matmul too.
+    /// j·d + t], the shifted read done as a reshape ([`shifted_sum`]). All of it is plain tensor
+    /// ops, so autodiff gives the weight gradient as one matmul too.
     fn forward_shift_batched(&self, xp: Tensor<3>, t: usize) -> Tensor<3> {
         let w = self.effective_weight(); // [o, c, k]
         let [o, c, k] = w.dims();
         let [b, _, l] = xp.dims();
         let w = w.swap_dims(1, 2).reshape([1, o * k, c]); // rows (o, j)
-        let z = w.matmul(xp); // [b, o·k, L]
-        let y = if k == 1 {
-            z.narrow(2, 0, t)
-        } else {
-            let d = self.dilation;
-            let z = z.reshape([b, o, k * l]);
-            let z = Tensor::cat(vec![z, Tensor::zeros([b, o, k * d], &self.bias.device())], 2);
-            z.reshape([b, o, k, l + d]).narrow(3, 0, t).sum_dim(2).reshape([b, o, t])
-        };
-        y + self.bias.val().reshape([1, o, 1])
+        let z = w.matmul(xp).reshape([b, 1, o, k * l]); // [b, 1, o, k·L]
+        shifted_sum(z, k, t, self.dilation).reshape([b, o, t]) + self.bias.val().reshape([1, o, 1])
     }
 
     /// bf16/f16: Z = W[(o, j), c] · xp, one matmul with the batch folded into its columns (out·k rows),
@@ -313,4 +303,22 @@ impl CausalConv1d {
         let [b, _, o, t] = y.dims();
         y.reshape([b, o, t]) + self.bias.val().reshape([1, o, 1])
     }
+}
+
+/// The shifted read of the `Shift` form. z [batch, G, out, k·L] holds, per channel, the k taps'
+/// products over a padded time axis of length L, tap-major; returns y[.., τ] = Σ_j z[.., j·L +
+/// j·d + τ] for τ < t (t ≤ L − (k − 1)·d). The read is a reshape: padding each k·L block with
+/// k·d zeros and viewing it as [k, L + d] puts z[j·L + j·d + τ] at [j, τ], since
+/// j·(L + d) + τ = j·L + j·d + τ; the sum over j is then one reduction. Used by
+/// [`CausalConv1d`] (G = 1), the grouped encoders and the batch-folded forms (where L is
+/// batch × padded time).
+pub(super) fn shifted_sum(z: Tensor<4>, k: usize, t: usize, d: usize) -> Tensor<4> {
+    let [b, g, o, kl] = z.dims();
+    if k == 1 {
+        return z.narrow(3, 0, t);
+    }
+    let l = kl / k;
+    let zeros = Tensor::zeros([b, g, o, k * d], &z.device());
+    let z = Tensor::cat(vec![z, zeros], 3);
+    z.reshape([b, g, o, k, l + d]).narrow(4, 0, t).sum_dim(3).reshape([b, g, o, t])
 }

@@ -23,7 +23,7 @@ use burn::tensor::activation::relu;
 use burn::tensor::module::conv1d;
 use burn::tensor::ops::ConvOptions;
 
-use super::causal_conv::{CausalConv1d, ConvAlgorithm};
+use super::causal_conv::{shifted_sum, CausalConv1d, ConvAlgorithm};
 use super::folded_conv;
 use super::tcn_encoder::{TcnEncoder, TcnLayer};
 
@@ -178,19 +178,4 @@ fn pad_left<const D: usize>(x: Tensor<D>, pad: usize) -> Tensor<D> {
     shape[D - 1] = pad;
     let zeros = Tensor::zeros(shape, &x.device());
     Tensor::cat(vec![zeros, x], D - 1)
-}
-
-/// z [batch, G, out, k·L] holds, per channel, the k taps' products over the padded time
-/// L = t + (k − 1)·d, tap-major; y[.., τ] = Σ_j z[.., j·L + j·d + τ] for τ < t. As in
-/// `CausalConv1d::forward_shift_batched`: padding each k·L block by k·d and viewing it as [k, L + d]
-/// puts z[j·L + j·d + τ] at [j, τ].
-fn shifted_sum(z: Tensor<4>, k: usize, t: usize, d: usize) -> Tensor<4> {
-    let [b, g, o, kl] = z.dims();
-    if k == 1 {
-        return z.narrow(3, 0, t);
-    }
-    let l = kl / k;
-    let zeros = Tensor::zeros([b, g, o, k * d], &z.device());
-    let z = Tensor::cat(vec![z, zeros], 3);
-    z.reshape([b, g, o, k, l + d]).narrow(4, 0, t).sum_dim(3).reshape([b, g, o, t])
 }

@@ -22,6 +22,8 @@
 use burn::prelude::*;
 use burn::tensor::DType;
 
+use super::causal_conv::shifted_sum;
+
 /// Whether the convolutions of `x` run folded: in bf16 and f16. Measured on an H100 (heuristic
 /// matmul, BENCHMARKS.md eleventh session), folding made the TCN's bf16 training step 1.45×
 /// faster (142.4 → 98.1 ms at batch 128) but its f32 step 1.22× slower (83.7 → 102.4 ms), so f32
@@ -51,26 +53,18 @@ pub fn im2col(xp: Tensor<4>, w: Tensor<4>, dilation: usize) -> Tensor<4> {
 /// As [`im2col`], computed as Z = W[(out, tap), in] · xp [.., batch·L] (one matmul per group,
 /// k·out rows: fewer than im2col's k·in where in > out), then y[.., τ] = Σ_j Z[(o, j), τ + j·d].
 ///
-/// The shifted read is a reshape: a channel's block of Z is k rows of batch·L, tap-major, so
-/// Z[(o, j), β·L + τ + j·d] sits at j·(batch·L) + β·L + τ + j·d = j·(batch·L + d) + β·L + τ.
-/// Padding the block with k·d zeros and viewing it as [k, batch·L + d] puts it at [j, β·L + τ]
-/// (τ + j·d < L, so no read crosses into another tap's row); the sum over j is then one
-/// reduction, and the columns β·L + τ with τ ≥ t are dropped.
+/// The shifted read is `causal_conv::shifted_sum` over a time axis of batch·L: a channel's
+/// block of Z is k rows of batch·L, tap-major, and Z[(o, j), β·L + τ + j·d] is read at column
+/// β·L + τ (τ + j·d < L, so no read crosses into the next sample); the columns β·L + τ with
+/// τ ≥ t are dropped.
 pub fn shift(xp: Tensor<4>, w: Tensor<4>, dilation: usize) -> Tensor<4> {
     let [b, g, c, l] = xp.dims();
     let [_, o, _, k] = w.dims();
     let d = dilation;
     let t = l - (k - 1) * d;
-    let device = xp.device();
     let w = w.swap_dims(2, 3).reshape([g, o * k, c]); // rows (o, j)
     let xs = xp.permute([1, 2, 0, 3]).reshape([g, c, b * l]);
-    let z = w.matmul(xs); // [G, out·k, batch·L]
-    let y = if k == 1 {
-        z.reshape([g, o, b, l])
-    } else {
-        let z = z.reshape([g, o, k * b * l]);
-        let z = Tensor::cat(vec![z, Tensor::zeros([g, o, k * d], &device)], 2);
-        z.reshape([g, o, k, b * l + d]).narrow(3, 0, b * l).sum_dim(2).reshape([g, o, b, l])
-    };
+    let z = w.matmul(xs).reshape([1, g, o, k * b * l]); // per channel k rows of batch·L
+    let y = shifted_sum(z, k, b * l, d).reshape([g, o, b, l]);
     y.narrow(3, 0, t).permute([2, 0, 1, 3])
 }
